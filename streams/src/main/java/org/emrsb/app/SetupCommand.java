@@ -1,0 +1,24 @@
+package org.emrsb.app;
+
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code ops/emrsb setup}: topics and schemas, both idempotent. {@code ops/stack up} runs it. */
+@Command(name = "setup", description = "Create the topics and register the schemas (idempotent).")
+final class SetupCommand implements Callable<Integer> {
+
+    @Mixin
+    Main.Common common;
+
+    @Override
+    public Integer call() {
+        EmrsbConfig config = common.config();
+        try (Admin admin = KafkaClients.admin(config)) {
+            TopicsCommand.print(new TopicProvisioner(admin, config).ensure(config.topics()));
+        }
+        SchemasCommand.registerAll(config);
+        return 0;
+    }
+}

@@ -1,0 +1,80 @@
+package org.emrsb.app;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Reads raw records back from known positions without joining a consumer group: for the demo, which
+ * shows what a Confluent-format consumer sees, and for {@code tail}. Bounded by a deadline.
+ */
+final class TopicReader {
+
+    private TopicReader() {
+    }
+
+    /** Reads the records at {@code positions} (partition to offsets) of {@code topic}, waiting up to {@code timeout}. */
+    static List<ConsumerRecord<byte[], byte[]>> readAt(EmrsbConfig config, String topic,
+            Map<Integer, List<Long>> positions, Duration timeout) {
+        int wanted = positions.values().stream().mapToInt(List::size).sum();
+        List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                KafkaClients.consumer(config, "emrsb-reader"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = positions.keySet().stream()
+                    .map(p -> new TopicPartition(topic, p)).toList();
+            consumer.assign(partitions);
+            for (TopicPartition tp : partitions) {
+                consumer.seek(tp, positions.get(tp.partition()).stream().min(Long::compare).orElseThrow());
+            }
+            Instant deadline = Instant.now().plus(timeout);
+            while (found.size() < wanted && Instant.now().isBefore(deadline)) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (positions.getOrDefault(record.partition(), List.of()).contains(record.offset())) {
+                        found.add(record);
+                    }
+                }
+            }
+        }
+        if (found.size() < wanted) {
+            throw new IllegalStateException("read back only " + found.size() + " of " + wanted + " records from "
+                    + topic + " within " + timeout.toSeconds() + "s");
+        }
+        found.sort(Comparator.comparingLong(ConsumerRecord::timestamp));
+        return found;
+    }
+
+    /** Reads up to {@code max} records from the start of every partition of {@code topic}. */
+    static List<ConsumerRecord<byte[], byte[]>> readFromStart(EmrsbConfig config, String topic, int max,
+            Duration timeout) {
+        List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                KafkaClients.consumer(config, "emrsb-tail"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, KafkaClients.CALL_TIMEOUT).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).collect(Collectors.toList());
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, KafkaClients.CALL_TIMEOUT);
+            Instant deadline = Instant.now().plus(timeout);
+            while (found.size() < max && Instant.now().isBefore(deadline) && !atEnd(consumer, ends)) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (found.size() < max) {
+                        found.add(record);
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    private static boolean atEnd(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> ends) {
+        return ends.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+    }
+}

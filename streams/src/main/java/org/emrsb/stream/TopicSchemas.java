@@ -1,0 +1,36 @@
+package org.emrsb.stream;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.avro.Schema;
+import org.emrsb.avro.Submission;
+
+/**
+ * The Avro value schema of each topic that carries Avro records. Registered ahead of time under the
+ * Confluent topic-name subject {@code <topic>-value} by {@code ops/emrsb schemas register}.
+ * Later stages add their topics here as their schemas land.
+ */
+public final class TopicSchemas {
+
+    private static final Map<String, Schema> VALUE_SCHEMAS;
+
+    static {
+        Map<String, Schema> schemas = new LinkedHashMap<>();
+        schemas.put(Topics.INTAKE, Submission.getClassSchema());
+        VALUE_SCHEMAS = Collections.unmodifiableMap(schemas);
+    }
+
+    private TopicSchemas() {
+    }
+
+    /** Topic name to value schema, in pipeline order. */
+    public static Map<String, Schema> valueSchemas() {
+        return VALUE_SCHEMAS;
+    }
+
+    /** The Confluent topic-name strategy's subject for a topic's values. */
+    public static String valueSubject(String topic) {
+        return topic + "-value";
+    }
+}
