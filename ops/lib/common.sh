@@ -62,14 +62,17 @@ ensure_node() {
   [[ "$major" -ge 18 ]] || die "Node.js 18 or newer is needed for the IPFS node, found $(node --version)"
 }
 
-# True when a pid file names a live process whose command line contains the marker.
+# True when a pid file names a live process whose command line or environment contains the marker,
+# so a pid reused by an unrelated process is never taken for ours (and never signalled).
 pid_alive() {
   local pidfile=$1 marker=$2 pid
   [[ -f "$pidfile" ]] || return 1
   pid=$(cat "$pidfile")
   [[ "$pid" =~ ^[0-9]+$ ]] || return 1
   [[ -r "/proc/$pid/cmdline" ]] || return 1
-  tr '\0' ' ' < "/proc/$pid/cmdline" | grep -qF -- "$marker"
+  local identity
+  identity=$({ tr '\0' '\n' < "/proc/$pid/cmdline"; tr '\0' '\n' < "/proc/$pid/environ"; } 2>/dev/null) || return 1
+  grep -qxF -- "$marker" <<< "$identity"
 }
 
 # Builds the streams jar and its class path when missing or older than a source file.

@@ -1,5 +1,6 @@
 package org.emrsb.schemas;
 
+import io.apicurio.registry.serde.Legacy4ByteIdHandler;
 import io.apicurio.registry.serde.SerdeConfig;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.apicurio.registry.serde.avro.AvroKafkaSerdeConfig;
@@ -37,16 +38,16 @@ public final class AvroSerdes {
     }
 
     /**
-     * The Apicurio serde settings that give the Confluent wire format. All three of
-     * {@code as-confluent}, {@code headers.enabled=false} and {@code use-id=contentId} are needed:
-     * with {@code as-confluent} alone the id goes into record headers and the payload has no magic byte;
-     * ccompat ids are content ids, not global ids.
+     * The Apicurio serde settings that give the Confluent wire format: the 4-byte id handler (what
+     * {@code as-confluent=true} selects; named directly, because setting both makes the serde warn),
+     * {@code headers.enabled=false} (otherwise the id goes into record headers and the payload has no
+     * magic byte) and {@code use-id=contentId} (ccompat ids are content ids, not global ids).
      */
     public static Map<String, Object> registryConfig(RegistrySettings settings) {
         Map<String, Object> config = new HashMap<>();
         config.put(SerdeConfig.REGISTRY_URL, settings.nativeApi().toString());
         config.put(SerdeConfig.AUTO_REGISTER_ARTIFACT, settings.autoRegister());
-        config.put(SerdeConfig.ENABLE_CONFLUENT_ID_HANDLER, true);
+        config.put(SerdeConfig.ID_HANDLER, Legacy4ByteIdHandler.class.getName());
         config.put(SerdeConfig.ENABLE_HEADERS, false);
         config.put(SerdeConfig.USE_ID, "contentId");
         config.put(AvroKafkaSerdeConfig.USE_SPECIFIC_AVRO_READER, true);
