@@ -6,17 +6,21 @@ export EMRSB_REPO
 # All the stack's data, logs and pid files live here (git-ignored).
 export EMRSB_HOME="${EMRSB_HOME:-$EMRSB_REPO/.emrsb}"
 
-# Ports of the local stack (override with the environment; the product's configuration must match:
-# EMRSB_KAFKA_BOOTSTRAP, EMRSB_REGISTRY_URL, EMRSB_IPFS_API, see docs/configuration.md).
-export EMRSB_KAFKA_PORT="${EMRSB_KAFKA_PORT:-19092}"
-export EMRSB_KAFKA_CONTROLLER_PORT="${EMRSB_KAFKA_CONTROLLER_PORT:-19093}"
-export EMRSB_REGISTRY_PORT="${EMRSB_REGISTRY_PORT:-18081}"
-export EMRSB_IPFS_PORT="${EMRSB_IPFS_PORT:-15001}"
-export EMRSB_IPFS_GATEWAY_PORT="${EMRSB_IPFS_GATEWAY_PORT:-18088}"
-
-export EMRSB_KAFKA_BOOTSTRAP="${EMRSB_KAFKA_BOOTSTRAP:-127.0.0.1:$EMRSB_KAFKA_PORT}"
-export EMRSB_REGISTRY_URL="${EMRSB_REGISTRY_URL:-http://127.0.0.1:$EMRSB_REGISTRY_PORT}"
-export EMRSB_IPFS_API="${EMRSB_IPFS_API:-http://127.0.0.1:$EMRSB_IPFS_PORT}"
+# Ports of the local stack (override with the environment, e.g. to run a second stack beside one).
+# The product's clients find the stack through EMRSB_KAFKA_BOOTSTRAP, EMRSB_REGISTRY_URL and
+# EMRSB_IPFS_API (docs/configuration.md). They are exported only when a port was moved, so that
+# by default a configuration file's values are not shadowed by the environment.
+[[ -n "${EMRSB_KAFKA_PORT:-}" && -z "${EMRSB_KAFKA_BOOTSTRAP:-}" ]] && export EMRSB_KAFKA_BOOTSTRAP="127.0.0.1:$EMRSB_KAFKA_PORT"
+[[ -n "${EMRSB_REGISTRY_PORT:-}" && -z "${EMRSB_REGISTRY_URL:-}" ]] && export EMRSB_REGISTRY_URL="http://127.0.0.1:$EMRSB_REGISTRY_PORT"
+[[ -n "${EMRSB_IPFS_PORT:-}" && -z "${EMRSB_IPFS_API:-}" ]] && export EMRSB_IPFS_API="http://127.0.0.1:$EMRSB_IPFS_PORT"
+EMRSB_KAFKA_PORT="${EMRSB_KAFKA_PORT:-19092}"
+EMRSB_KAFKA_CONTROLLER_PORT="${EMRSB_KAFKA_CONTROLLER_PORT:-$((EMRSB_KAFKA_PORT + 1))}"
+EMRSB_REGISTRY_PORT="${EMRSB_REGISTRY_PORT:-18081}"
+EMRSB_IPFS_PORT="${EMRSB_IPFS_PORT:-15001}"
+EMRSB_IPFS_GATEWAY_PORT="${EMRSB_IPFS_GATEWAY_PORT:-$((EMRSB_IPFS_PORT + 3087))}"
+STACK_KAFKA_ADDRESS="127.0.0.1:$EMRSB_KAFKA_PORT"
+STACK_REGISTRY_URL="http://127.0.0.1:$EMRSB_REGISTRY_PORT"
+STACK_IPFS_API="http://127.0.0.1:$EMRSB_IPFS_PORT"
 
 MVN_FLAGS=(-B -q)
 if [[ "${CI:-}" == "true" ]]; then MVN_FLAGS=(-B -ntp); fi

@@ -41,8 +41,8 @@ import org.junit.jupiter.api.Test;
  */
 class ConfluentWireIT {
 
-    static final String BOOTSTRAP = System.getProperty("emrsb.kafka.bootstrap", "127.0.0.1:19092");
-    static final RegistrySettings REGISTRY = RegistrySettings.of(System.getProperty("emrsb.registry.url", "http://127.0.0.1:18081"));
+    static final String BOOTSTRAP = System.getenv().getOrDefault("EMRSB_KAFKA_BOOTSTRAP", "127.0.0.1:19092");
+    static final RegistrySettings REGISTRY = RegistrySettings.of(System.getenv().getOrDefault("EMRSB_REGISTRY_URL", "http://127.0.0.1:18081"));
     static final String TOPIC = "it.wire." + UUID.randomUUID();
     static Admin admin;
 

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class SetupIT {
 
     private static final Duration TIMEOUT = Duration.ofMinutes(3);
-    private static final String BOOTSTRAP = System.getProperty("emrsb.kafka.bootstrap", "127.0.0.1:19092");
+    private static final String BOOTSTRAP = System.getenv().getOrDefault("EMRSB_KAFKA_BOOTSTRAP", "127.0.0.1:19092");
 
     @Test
     void setupCreatesEveryTopicAsSpecifiedAndRepairsConfigurationDrift() throws Exception {

@@ -43,9 +43,9 @@ class StackLifecycleIT {
     private static final Duration UP = Duration.ofMinutes(6);
     private static final Duration DOWN = Duration.ofMinutes(2);
     private static final Pattern STATUS_LINE = Pattern.compile("^(kafka|registry|ipfs) running pid=(\\d+) (\\S+)$");
-    private static final String BOOTSTRAP = System.getProperty("emrsb.kafka.bootstrap", "127.0.0.1:19092");
+    private static final String BOOTSTRAP = System.getenv().getOrDefault("EMRSB_KAFKA_BOOTSTRAP", "127.0.0.1:19092");
     private static final RegistrySettings REGISTRY =
-            RegistrySettings.of(System.getProperty("emrsb.registry.url", "http://127.0.0.1:18081"));
+            RegistrySettings.of(System.getenv().getOrDefault("EMRSB_REGISTRY_URL", "http://127.0.0.1:18081"));
 
     @Test
     void upIsIdempotentDownStopsEverythingAndDataSurvivesARestart() throws Exception {
