@@ -1,7 +1,6 @@
 package org.emrsb.app;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -60,10 +59,12 @@ final class KafkaClients {
         try {
             return future.get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new IllegalStateException(what + ": no answer from Kafka at " + config.kafkaBootstrap()
-                    + " within " + CALL_TIMEOUT.toSeconds() + "s (is the broker running? ops/stack status)");
+            throw noAnswer(what, config);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof org.apache.kafka.common.errors.TimeoutException) {
+                throw noAnswer(what, config);
+            }
             throw new IllegalStateException(what + " failed: " + cause.getMessage(), cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -71,9 +72,8 @@ final class KafkaClients {
         }
     }
 
-    static Map<String, Object> asMap(Properties props) {
-        Map<String, Object> map = new java.util.HashMap<>();
-        props.forEach((k, v) -> map.put((String) k, v));
-        return map;
+    private static IllegalStateException noAnswer(String what, EmrsbConfig config) {
+        return new IllegalStateException(what + ": no answer from Kafka at " + config.kafkaBootstrap()
+                + " within " + CALL_TIMEOUT.toSeconds() + "s (is the broker running? ops/stack status)");
     }
 }
