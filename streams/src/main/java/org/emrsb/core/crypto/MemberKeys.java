@@ -1,0 +1,277 @@
+package org.emrsb.core.crypto;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A member's keys: its {@link Role}, Ed25519 signing key and X25519 encryption key pair, stored in one
+ * owner-only file.
+ *
+ * <p>File format {@code emrsb-key/1}: a UTF-8 JSON object with exactly these six string fields (all
+ * key material is lowercase hex of 32 bytes, 64 characters; public keys without their text prefix):
+ *
+ * <pre>
+ * {
+ *   "format": "emrsb-key/1",
+ *   "role": "doctor",
+ *   "ed25519Public": "&lt;64 hex&gt;",
+ *   "ed25519Seed": "&lt;64 hex&gt;",
+ *   "x25519Public": "&lt;64 hex&gt;",
+ *   "x25519Private": "&lt;64 hex&gt;"
+ * }
+ * </pre>
+ *
+ * Reading refuses unknown, missing, duplicate or non-string fields, another format, uppercase hex, wrong
+ * lengths, and public keys that do not match their private keys; each error names the field.
+ */
+public final class MemberKeys {
+
+    /** The value of the {@code "format"} field. */
+    public static final String FORMAT = "emrsb-key/1";
+    /** The largest key file {@link #read} accepts; a valid one is about 370 bytes. */
+    public static final int MAX_FILE_SIZE = 64 * 1024;
+
+    static final String F_FORMAT = "format";
+    static final String F_ROLE = "role";
+    static final String F_ED_PUBLIC = "ed25519Public";
+    static final String F_ED_SEED = "ed25519Seed";
+    static final String F_X_PUBLIC = "x25519Public";
+    static final String F_X_PRIVATE = "x25519Private";
+    private static final List<String> FIELDS = List.of(F_FORMAT, F_ROLE, F_ED_PUBLIC, F_ED_SEED, F_X_PUBLIC, F_X_PRIVATE);
+
+    private static final Set<PosixFilePermission> OWNER_ONLY =
+            PosixFilePermissions.fromString("rw-------");
+
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    private final Role role;
+    private final SigningKey signingKey;
+    private final EncryptionKeyPair encryptionKeys;
+
+    /** A member's keys. */
+    public MemberKeys(Role role, SigningKey signingKey, EncryptionKeyPair encryptionKeys) {
+        this.role = Objects.requireNonNull(role, "role");
+        this.signingKey = Objects.requireNonNull(signingKey, "signingKey");
+        this.encryptionKeys = Objects.requireNonNull(encryptionKeys, "encryptionKeys");
+    }
+
+    /** Fresh keys for {@code role} from {@code random}. */
+    public static MemberKeys generate(Role role, SecureRandom random) {
+        return new MemberKeys(role, SigningKey.generate(random), EncryptionKeyPair.generate(random));
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    public SigningKey signingKey() {
+        return signingKey;
+    }
+
+    public VerifyingKey verifyingKey() {
+        return signingKey.verifyingKey();
+    }
+
+    public EncryptionKeyPair encryptionKeys() {
+        return encryptionKeys;
+    }
+
+    public X25519PublicKey encryptionPublicKey() {
+        return encryptionKeys.publicKey();
+    }
+
+    /**
+     * Writes the key file at {@code path}, which must not exist yet (a key is never overwritten). Where
+     * the file system supports POSIX permissions the file is created {@code rw-------} (and set so again
+     * whatever the umask); elsewhere it is made readable and writable by its owner only, as far as the
+     * platform allows. The content is flushed to the device before returning; on failure a partly
+     * written file is removed.
+     *
+     * @throws java.nio.file.FileAlreadyExistsException if {@code path} exists
+     */
+    public void write(Path path) throws IOException {
+        byte[] content = toJson().getBytes(StandardCharsets.UTF_8);
+        FileSystem fs = path.getFileSystem();
+        boolean posix = fs.supportedFileAttributeViews().contains("posix");
+        FileAttribute<?>[] attributes = posix
+                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY)}
+                : new FileAttribute<?>[0];
+        boolean created = false;
+        try (FileChannel channel = FileChannel.open(path,
+                Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attributes)) {
+            created = true;
+            if (posix) {
+                Files.setPosixFilePermissions(path, OWNER_ONLY);
+            } else {
+                restrictToOwner(path);
+            }
+            ByteBuffer buffer = ByteBuffer.wrap(content);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            channel.force(true);
+        } catch (IOException | RuntimeException e) {
+            if (created) {
+                try {
+                    Files.deleteIfExists(path);
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static void restrictToOwner(Path path) {
+        java.io.File file = path.toFile();
+        // Best effort where there are no POSIX permissions: clear everyone's bits, then grant the owner's.
+        file.setReadable(false, false);
+        file.setWritable(false, false);
+        file.setExecutable(false, false);
+        file.setReadable(true, true);
+        file.setWritable(true, true);
+    }
+
+    /**
+     * Reads and validates a key file written by {@link #write}.
+     *
+     * @throws KeyFileException if the content is not a valid {@code emrsb-key/1} file (the message and
+     *                          {@link KeyFileException#field()} name the field at fault)
+     * @throws IOException      if the file cannot be read
+     */
+    public static MemberKeys read(Path path) throws IOException {
+        String source = "key file " + path;
+        long size = Files.size(path);
+        if (size > MAX_FILE_SIZE) {
+            throw new KeyFileException(source, null, size + " bytes is larger than any key file (" + MAX_FILE_SIZE + ")");
+        }
+        return fromJson(Files.readAllBytes(path), source);
+    }
+
+    /** Parses and validates the {@code emrsb-key/1} JSON in {@code content}; {@code source} names it in errors. */
+    static MemberKeys fromJson(byte[] content, String source) throws KeyFileException {
+        JsonNode root;
+        try {
+            root = JSON.readTree(content);
+        } catch (JsonProcessingException e) {
+            throw new KeyFileException(source, null, "not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new KeyFileException(source, null, "not valid JSON: " + e.getMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new KeyFileException(source, null, "expected a JSON object with fields " + FIELDS);
+        }
+        for (Iterator<String> names = root.fieldNames(); names.hasNext();) {
+            String name = names.next();
+            if (!FIELDS.contains(name)) {
+                throw new KeyFileException(source, name, "unknown field (expected exactly " + FIELDS + ")");
+            }
+        }
+        String format = text(root, F_FORMAT, source);
+        if (!FORMAT.equals(format)) {
+            throw new KeyFileException(source, F_FORMAT, "expected \"" + FORMAT + "\", found \"" + format + "\"");
+        }
+        Role role;
+        try {
+            role = Role.fromId(text(root, F_ROLE, source));
+        } catch (IllegalArgumentException e) {
+            throw new KeyFileException(source, F_ROLE, e.getMessage());
+        }
+        SigningKey signingKey = SigningKey.fromSeed(hex32(root, F_ED_SEED, source));
+        byte[] edPublic = hex32(root, F_ED_PUBLIC, source);
+        if (!signingKey.verifyingKey().equals(publicOrNull(edPublic))) {
+            throw new KeyFileException(source, F_ED_PUBLIC, "does not match the public key of \"" + F_ED_SEED
+                    + "\" (expected " + Hex.encode(signingKey.verifyingKey().rawBytes()) + ")");
+        }
+        EncryptionKeyPair encryptionKeys = EncryptionKeyPair.fromPrivate(hex32(root, F_X_PRIVATE, source));
+        byte[] xPublic = hex32(root, F_X_PUBLIC, source);
+        if (!MessageDigest.isEqual(encryptionKeys.publicKey().rawBytes(), xPublic)) {
+            throw new KeyFileException(source, F_X_PUBLIC, "does not match the public key of \"" + F_X_PRIVATE
+                    + "\" (expected " + Hex.encode(encryptionKeys.publicKey().rawBytes()) + ")");
+        }
+        return new MemberKeys(role, signingKey, encryptionKeys);
+    }
+
+    private static VerifyingKey publicOrNull(byte[] encoded) {
+        try {
+            return VerifyingKey.of(encoded);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static String text(JsonNode root, String field, String source) throws KeyFileException {
+        JsonNode node = root.get(field);
+        if (node == null) {
+            throw new KeyFileException(source, field, "missing");
+        }
+        if (!node.isTextual()) {
+            throw new KeyFileException(source, field, "must be a string, found " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        return node.textValue();
+    }
+
+    private static byte[] hex32(JsonNode root, String field, String source) throws KeyFileException {
+        String value = text(root, field, source);
+        try {
+            return Hex.decode(value, 32, "32-byte hex value");
+        } catch (IllegalArgumentException e) {
+            throw new KeyFileException(source, field, e.getMessage());
+        }
+    }
+
+    /**
+     * The file content: the six fields in the documented order, two-space indented, LF line ends, a final
+     * LF. Contains the private keys.
+     */
+    String toJson() {
+        return "{\n"
+                + "  \"" + F_FORMAT + "\": \"" + FORMAT + "\",\n"
+                + "  \"" + F_ROLE + "\": \"" + role.id() + "\",\n"
+                + "  \"" + F_ED_PUBLIC + "\": \"" + Hex.encode(signingKey.verifyingKey().rawBytes()) + "\",\n"
+                + "  \"" + F_ED_SEED + "\": \"" + Hex.encode(signingKey.rawSeed()) + "\",\n"
+                + "  \"" + F_X_PUBLIC + "\": \"" + Hex.encode(encryptionKeys.publicKey().rawBytes()) + "\",\n"
+                + "  \"" + F_X_PRIVATE + "\": \"" + Hex.encode(encryptionKeys.privateKey()) + "\"\n"
+                + "}\n";
+    }
+
+    /** Role and public keys only. */
+    @Override
+    public String toString() {
+        return "MemberKeys[role=" + role.id() + ", " + signingKey.verifyingKey() + ", " + encryptionKeys.publicKey() + "]";
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof MemberKeys other && role == other.role && signingKey.equals(other.signingKey)
+                && encryptionKeys.equals(other.encryptionKeys);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(role, signingKey, encryptionKeys);
+    }
+}
