@@ -27,7 +27,7 @@ final class SchemasCommand {
         TopicSchemas.valueSchemas().forEach((topic, schema) -> {
             String subject = TopicSchemas.valueSubject(topic);
             int id = registrar.register(subject, schema);
-            System.out.printf("schema %-22s %s id=%d%n", subject, schema.getFullName(), id);
+            System.out.printf("schema %-26s %s id=%d%n", subject, schema.getFullName(), id);
         });
     }
 }

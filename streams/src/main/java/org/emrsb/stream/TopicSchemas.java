@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.avro.Schema;
+import org.emrsb.avro.MemberCertificate;
 import org.emrsb.avro.Submission;
 
 /**
@@ -18,6 +19,7 @@ public final class TopicSchemas {
     static {
         Map<String, Schema> schemas = new LinkedHashMap<>();
         schemas.put(Topics.INTAKE, Submission.getClassSchema());
+        schemas.put(Topics.GOVERNANCE_MEMBERS, MemberCertificate.getClassSchema());
         VALUE_SCHEMAS = Collections.unmodifiableMap(schemas);
     }
 
