@@ -1,48 +1,43 @@
 package org.emrsb.app;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.emrsb.avro.Submission;
-import org.emrsb.schemas.AvroSerdes;
-import org.emrsb.schemas.ConfluentWireDecoder;
+import org.emrsb.avro.SignedMaskedRecord;
+import org.emrsb.core.crypto.MemberKeys;
+import org.emrsb.core.crypto.Role;
+import org.emrsb.core.crypto.Signatures;
+import org.emrsb.core.crypto.VerifyingKey;
+import org.emrsb.stream.AvroMapping;
 import org.emrsb.stream.Topics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ops/emrsb demo}: submits records and prints what each stage of the pipeline made of them.
- * This release has the intake stage: records are published to emr.intake with the production serde and
- * read back as a Confluent-format consumer reads them. Each later stage extends the demo.
+ * {@code ops/emrsb demo}: submits records through the pipeline and prints what each stage made of them.
+ * It creates (once, under DIR/keys) an enrolment authority, a gateway, a doctor and a patient, enrols
+ * them, runs the pipeline's stages in this process, has the doctor sign and submit each record about
+ * the patient (the first with a small attachment), and prints the masked records from emr.masked with
+ * their gateway signatures checked. Each later stage extends it.
  */
 @Command(name = "demo", description = "Submit the paper's sample records (or --records FILE) and print the result.")
 final class DemoCommand implements Callable<Integer> {
+
+    static final String APPLICATION_ID = "emrsb-demo";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Mixin
     Main.Common common;
@@ -56,28 +51,102 @@ final class DemoCommand implements Callable<Integer> {
     Path records;
 
     @Override
-    public Integer call() throws IOException {
-        EmrsbConfig config = common.config();
+    public Integer call() throws Exception {
         List<RecordsFile.Entry> entries = readRecords();
         progress("%d record(s) from %s", entries.size(), records == null ? "the paper's Table 1" : records);
+        EmrsbConfig base = common.config();
+        progress("setting up topics and schemas on %s and %s", base.kafkaBootstrap(), base.registry().baseUrl());
+        SetupCommand.ensure(base);
 
-        progress("setting up topics and schemas on %s and %s", config.kafkaBootstrap(), config.registry().baseUrl());
-        try (Admin admin = KafkaClients.admin(config)) {
-            new TopicProvisioner(admin, config).ensure(config.topics());
-        }
-        SchemasCommand.registerAll(config);
-
-        Map<Integer, List<Long>> positions = submit(config, entries);
-        List<ConsumerRecord<byte[], byte[]>> readBack =
-                TopicReader.readAt(config, Topics.INTAKE, positions, Duration.ofSeconds(30));
         Files.createDirectories(out);
-        Path intakeFile = out.resolve("intake.jsonl");
-        printIntake(config, readBack, intakeFile);
+        DemoIdentities ids = DemoIdentities.prepare(out.resolve("keys"));
+        EmrsbConfig config = base.with(Map.of(
+                "governance.authority-key", ids.authority().verifyingKey().toString(),
+                "gateway.key-file", ids.gatewayKeyFile().toString(),
+                "gateway.secret-file", ids.gatewaySecretFile().toString()), "demo " + out.resolve("keys"));
+        ids.enrolAll(config);
+        progress("enrolled gateway %s, doctor %s and patient %s (authority %s)", ids.gateway().verifyingKey(),
+                ids.doctor().verifyingKey(), ids.patient().verifyingKey(), ids.authority().verifyingKey());
 
-        progress("intake: done; the masking, offload, ledger and anchoring stages arrive in later releases");
+        try (Pipeline pipeline = Pipeline.start(config, EnumSet.of(Pipeline.StageRole.GATEWAY), APPLICATION_ID)) {
+            pipeline.awaitRunning(Duration.ofSeconds(60));
+            progress("pipeline running: gateway (exactly-once, application id %s)", APPLICATION_ID);
+            DemoTraffic traffic = new DemoTraffic(config, ids);
+            List<DemoTraffic.Outcome> outcomes = traffic.submitAndCollect(entries, Duration.ofSeconds(90));
+            print(entries, outcomes, ids);
+        }
+        progress("done; the offload, ledger and anchoring stages arrive in later releases");
         System.out.println();
         System.out.println("Output written to " + out.toAbsolutePath());
         return 0;
+    }
+
+    private void print(List<RecordsFile.Entry> entries, List<DemoTraffic.Outcome> outcomes, DemoIdentities ids)
+            throws IOException {
+        System.out.println();
+        System.out.println("== emr.masked: what leaves the hospital (gateway-signed; analysts may read it) ==");
+        Path file = out.resolve("masked.jsonl");
+        int rejected = 0;
+        try (PrintWriter writer = new PrintWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8))) {
+            for (int i = 0; i < outcomes.size(); i++) {
+                DemoTraffic.Outcome outcome = outcomes.get(i);
+                if (outcome.masked() == null) {
+                    rejected++;
+                    System.out.printf("record %d REJECTED (%s): %s%n", entries.get(i).line(), outcome.rejectedReason(),
+                            outcome.rejectedDetail());
+                    continue;
+                }
+                SignedMaskedRecord masked = outcome.masked();
+                System.out.println(inInputOrder(entries.get(i).body(), masked.getMaskedBody()));
+                describe(masked, outcome.key(), ids);
+                writer.println(JSON.writeValueAsString(Map.of("key", outcome.key(),
+                        "maskedBody", JSON.readTree(masked.getMaskedBody()),
+                        "policy", masked.getPolicyId() + "/" + masked.getPolicyVersion(),
+                        "attachments", masked.getAttachments().size(),
+                        "warnings", masked.getWarnings())));
+            }
+        }
+        progress("%d masked, %d rejected; written to %s", outcomes.size() - rejected, rejected, file);
+        if (rejected > 0) {
+            throw new IllegalStateException(rejected + " record(s) were rejected by the gateway (see above)");
+        }
+    }
+
+    private static void describe(SignedMaskedRecord masked, String key, DemoIdentities ids) {
+        byte[] canonical = AvroMapping.toCanonical(masked).toBytes();
+        boolean signed = Signatures.verify(VerifyingKey.of(AvroMapping.bytes(masked.getGatewayKey())), canonical,
+                AvroMapping.bytes(masked.getGatewaySignature()));
+        System.out.printf("    key (patient pseudonym) %s...; gateway signature %s; policy %s/%s%n",
+                key.substring(0, 16), signed ? "verified" : "INVALID", masked.getPolicyId(), masked.getPolicyVersion());
+        masked.getAttachments().forEach(a -> System.out.printf(
+                "    attachment %s, %d bytes -> %d bytes of AES-256-GCM ciphertext (sha256 %s...), key wrapped for %d parties%n",
+                a.getMediaType(), a.getPlaintextSize(), a.getCiphertextSize(),
+                org.emrsb.core.crypto.Hex.encode(AvroMapping.bytes(a.getCiphertextSha256())).substring(0, 16),
+                a.getWrappedKeys().size()));
+        if (!masked.getWarnings().isEmpty()) {
+            System.out.println("    warnings: " + String.join("; ", masked.getWarnings()));
+        }
+        if (!signed) {
+            throw new IllegalStateException("gateway signature does not verify for " + masked.getSubmissionId());
+        }
+    }
+
+    /** The masked body (canonical JSON, sorted keys) shown in the submitted record's field order. */
+    static String inInputOrder(String submittedBody, String maskedBody) throws IOException {
+        JsonNode submitted = JSON.readTree(submittedBody);
+        JsonNode masked = JSON.readTree(maskedBody);
+        ObjectNode ordered = JSON.createObjectNode();
+        submitted.fieldNames().forEachRemaining(name -> {
+            if (masked.has(name)) {
+                ordered.set(name, masked.get(name));
+            }
+        });
+        masked.fieldNames().forEachRemaining(name -> {
+            if (!ordered.has(name)) {
+                ordered.set(name, masked.get(name));
+            }
+        });
+        return JSON.writeValueAsString(ordered);
     }
 
     private List<RecordsFile.Entry> readRecords() throws IOException {
@@ -95,76 +164,20 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private Map<Integer, List<Long>> submit(EmrsbConfig config, List<RecordsFile.Entry> entries) {
-        Map<Integer, List<Long>> positions = new HashMap<>();
-        try (Serde<Submission> serde = AvroSerdes.registry(config.registry(), false);
-             KafkaProducer<String, Submission> producer = new KafkaProducer<>(
-                     KafkaClients.producer(config, "emrsb-demo"), new StringSerializer(), serde.serializer())) {
-            List<Future<RecordMetadata>> sent = new ArrayList<>();
-            for (RecordsFile.Entry entry : entries) {
-                Submission submission = toSubmission(entry);
-                sent.add(producer.send(new ProducerRecord<>(Topics.INTAKE, submission.getSubmissionId(), submission)));
-            }
-            producer.flush();
-            for (int i = 0; i < sent.size(); i++) {
-                RecordMetadata meta = await(sent.get(i));
-                positions.computeIfAbsent(meta.partition(), p -> new ArrayList<>()).add(meta.offset());
-                progress("intake: record %d of %d -> %s-%d@%d", i + 1, sent.size(), meta.topic(), meta.partition(),
-                        meta.offset());
-            }
-        }
-        return positions;
-    }
-
-    /**
-     * The raw submission. Keys and signature are empty in this release: signing arrives with the ledger
-     * core, and the gateway (which refuses unsigned submissions) with the masking release.
-     */
-    private static Submission toSubmission(RecordsFile.Entry entry) {
-        return Submission.newBuilder()
-                .setSubmissionId(UUID.randomUUID().toString())
-                .setSubmittedAt(Instant.now())
-                .setFormat(entry.format())
-                .setBody(entry.body())
-                .setAttachments(List.of())
-                .setSubmitterKey(ByteBuffer.allocate(0))
-                .setCounterpartyKey(ByteBuffer.allocate(0))
-                .setSignature(ByteBuffer.allocate(0))
-                .build();
-    }
-
-    private void printIntake(EmrsbConfig config, List<ConsumerRecord<byte[], byte[]>> readBack, Path file)
-            throws IOException {
-        ConfluentWireDecoder decoder = new ConfluentWireDecoder(config.registry());
-        System.out.println();
-        System.out.println("== emr.intake, as a Confluent-format consumer reads it (RESTRICTED: raw identifiers) ==");
-        try (PrintWriter writer = new PrintWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8))) {
-            for (ConsumerRecord<byte[], byte[]> record : readBack) {
-                int schemaId = ConfluentWireDecoder.schemaId(record.value());
-                GenericRecord value = decoder.decode(record.value());
-                System.out.printf("%s-%d@%d schema id %d: format=%s body=%s%n", record.topic(), record.partition(),
-                        record.offset(), schemaId, value.get("format"), value.get("body"));
-                writer.println(value);
-            }
-        }
-        progress("intake: %d record(s) read back and decoded by schema id; written to %s", readBack.size(), file);
-    }
-
-    private static RecordMetadata await(Future<RecordMetadata> future) {
-        try {
-            return future.get(KafkaClients.CALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("publishing to " + Topics.INTAKE + " failed: " + e.getCause().getMessage(),
-                    e.getCause());
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("publishing to " + Topics.INTAKE + " timed out");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted");
-        }
-    }
-
-    private static void progress(String format, Object... args) {
+    static void progress(String format, Object... args) {
         System.err.printf("[demo] " + format + "%n", args);
+    }
+
+    static MemberKeys keysOf(Role role, Path file) throws IOException {
+        if (Files.exists(file)) {
+            MemberKeys keys = MemberKeys.read(file);
+            if (keys.role() != role) {
+                throw new IllegalStateException(file + " holds a " + keys.role() + " key, expected " + role);
+            }
+            return keys;
+        }
+        MemberKeys keys = MemberKeys.generate(role, new java.security.SecureRandom());
+        keys.write(file);
+        return keys;
     }
 }

@@ -108,6 +108,18 @@ public final class EmrsbConfig {
         return map;
     }
 
+    /** This configuration with some keys set by a program (e.g. the demo's own identities). */
+    public EmrsbConfig with(Map<String, String> overrides, String source) {
+        Map<String, Setting> copy = new TreeMap<>(settings);
+        overrides.forEach((key, value) -> {
+            if (!copy.containsKey(key)) {
+                throw new ConfigException("unknown configuration key '" + key + "'");
+            }
+            copy.put(key, new Setting(value, source));
+        });
+        return new EmrsbConfig(copy);
+    }
+
     /** Every key with its effective value and source, sorted by key. */
     public Map<String, Setting> settings() {
         return settings;

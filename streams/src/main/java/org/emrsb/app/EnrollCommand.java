@@ -68,14 +68,27 @@ final class EnrollCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--valid-days must be at least 1");
         }
         EnrolmentCertificate certificate = certificate(memberRole, authority);
-        byte[] bytes = certificate.toBytes();
-        byte[] signature = Signatures.sign(authority.signingKey(), bytes);
         String key = VerifyingKey.of(certificate.memberKey()).toString();
-        RecordMetadata published = publish(key, new MemberCertificate(ByteBuffer.wrap(bytes), ByteBuffer.wrap(signature)));
+        RecordMetadata published = publish(key, sign(certificate, authority));
         System.out.printf("%s %s %s (%s) until %s -> %s-%d@%d%n", revoke ? "revoked" : "enrolled", key, memberRole,
                 institution, Instant.ofEpochMilli(certificate.validUntil()), published.topic(), published.partition(),
                 published.offset());
         return 0;
+    }
+
+    /** The certificate with the authority's signature, as governance.members carries it. */
+    static MemberCertificate sign(EnrolmentCertificate certificate, MemberKeys authority) {
+        byte[] bytes = certificate.toBytes();
+        byte[] signature = Signatures.sign(authority.signingKey(), bytes);
+        return new MemberCertificate(ByteBuffer.wrap(bytes), ByteBuffer.wrap(signature));
+    }
+
+    /** An ACTIVE certificate for a member, valid from now for {@code days}. */
+    static EnrolmentCertificate enrolment(MemberKeys member, String institution, int days, MemberKeys authority) {
+        long now = System.currentTimeMillis();
+        return new EnrolmentCertificate(member.verifyingKey().bytes(), member.encryptionPublicKey().bytes(),
+                member.role(), institution, now, now + Duration.ofDays(days).toMillis(),
+                EnrolmentCertificate.Status.ACTIVE, now, authority.verifyingKey().bytes());
     }
 
     private EnrolmentCertificate certificate(Role memberRole, MemberKeys authority) throws Exception {
@@ -107,7 +120,11 @@ final class EnrollCommand implements Callable<Integer> {
     }
 
     private RecordMetadata publish(String key, MemberCertificate value) throws Exception {
-        EmrsbConfig config = common.config();
+        return publish(common.config(), key, value);
+    }
+
+    /** Publishes one signed certificate to governance.members, keyed by the member's ed25519:<hex>. */
+    static RecordMetadata publish(EmrsbConfig config, String key, MemberCertificate value) throws Exception {
         try (Serde<MemberCertificate> serde = AvroSerdes.registry(config.registry(), false);
              KafkaProducer<String, MemberCertificate> producer = new KafkaProducer<>(
                      KafkaClients.producer(config, "emrsb-enroll"), new StringSerializer(), serde.serializer())) {

@@ -21,4 +21,14 @@ final class SetupCommand implements Callable<Integer> {
         SchemasCommand.registerAll(config);
         return 0;
     }
+
+    /** Topics and schemas, quietly: for commands that need them before they start. */
+    static void ensure(EmrsbConfig config) {
+        try (Admin admin = KafkaClients.admin(config)) {
+            new TopicProvisioner(admin, config).ensure(config.topics());
+        }
+        SchemaRegistrar registrar = new SchemaRegistrar(config.registry());
+        org.emrsb.stream.TopicSchemas.valueSchemas().forEach((topic, schema) ->
+                registrar.register(org.emrsb.stream.TopicSchemas.valueSubject(topic), schema));
+    }
 }

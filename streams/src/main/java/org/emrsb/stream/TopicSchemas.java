@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.emrsb.avro.MemberCertificate;
+import org.emrsb.avro.RejectedRecord;
+import org.emrsb.avro.SignedMaskedRecord;
 import org.emrsb.avro.Submission;
 
 /**
@@ -19,6 +21,8 @@ public final class TopicSchemas {
     static {
         Map<String, Schema> schemas = new LinkedHashMap<>();
         schemas.put(Topics.INTAKE, Submission.getClassSchema());
+        schemas.put(Topics.REJECTED, RejectedRecord.getClassSchema());
+        schemas.put(Topics.MASKED, SignedMaskedRecord.getClassSchema());
         schemas.put(Topics.GOVERNANCE_MEMBERS, MemberCertificate.getClassSchema());
         VALUE_SCHEMAS = Collections.unmodifiableMap(schemas);
     }

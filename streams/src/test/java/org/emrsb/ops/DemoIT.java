@@ -21,15 +21,23 @@ class DemoIT {
     Path dir;
 
     @Test
-    void theDefaultDemoSubmitsThePapersThreeRecordsAndReadsThemBack() throws Exception {
+    void theDefaultDemoMasksThePapersThreeRecordsExactlyAsTable2() throws Exception {
         Path out = dir.resolve("out");
         Ops.Result result = Ops.run(TIMEOUT, "ops/demo", "--out", out.toString());
         assertEquals(0, result.exitCode(), result.all());
         assertTrue(result.stderr().contains("[demo] 3 record(s) from the paper's Table 1"), result.stderr());
-        for (String name : List.of("YangYang", "Sihua Wu", "Qiang Zhang")) {
-            assertTrue(result.stdout().contains("\"name\":\"" + name + "\""), result.stdout());
+        for (String line : List.of(
+                "{\"name\":\"* Yang\",\"age\":\"[60, 65]\",\"idNumber\":\"533527*****0238\",\"address\":\"chaoyang district, Beijing\",\"disease\":\"flu\"}",
+                "{\"name\":\"** Wu\",\"age\":\"[20, 25]\",\"idNumber\":\"500101*****0723\",\"address\":\"nanan district, chongqing\",\"disease\":\"stomach trouble\"}",
+                "{\"name\":\"* Zhang\",\"age\":\"[40, 45]\",\"idNumber\":\"620503*****0856\",\"address\":\"tianshui city, gansu province\",\"disease\":\"headache\"}")) {
+            assertTrue(result.stdout().contains(line), "missing " + line + " in\n" + result.stdout());
         }
-        List<String> lines = Files.readAllLines(out.resolve("intake.jsonl"), StandardCharsets.UTF_8);
+        assertTrue(result.stdout().contains("gateway signature verified"), result.stdout());
+        assertTrue(result.stdout().contains("attachment text/plain"), result.stdout());
+        for (String identifier : List.of("533527195809210238", "YangYang", "Chaoyang park")) {
+            assertFalse(result.stdout().contains(identifier), identifier);
+        }
+        List<String> lines = Files.readAllLines(out.resolve("masked.jsonl"), StandardCharsets.UTF_8);
         assertEquals(3, lines.size());
         assertTrue(result.stderr().contains("ops/stack down"), "tells how to stop the stack");
     }
@@ -42,8 +50,9 @@ class DemoIT {
         Path out = dir.resolve("out");
         Ops.Result result = Ops.run(TIMEOUT, "ops/demo", "--out", out.toString(), "--records", records.toString());
         assertEquals(0, result.exitCode(), result.all());
-        String written = Files.readString(out.resolve("intake.jsonl"), StandardCharsets.UTF_8);
-        assertTrue(written.contains("Li Lei") && written.contains("13800138000"), written);
+        String written = Files.readString(out.resolve("masked.jsonl"), StandardCharsets.UTF_8);
+        assertTrue(written.contains("138****8000") && written.contains("dongcheng district, Beijing"), written);
+        assertFalse(written.contains("13800138000") || written.contains("Li Lei"), written);
     }
 
     @Test
@@ -54,6 +63,6 @@ class DemoIT {
         Ops.Result result = Ops.run(TIMEOUT, "ops/demo", "--out", out.toString(), "--records", records.toString());
         assertEquals(1, result.exitCode(), result.all());
         assertTrue(result.stderr().contains("bad.jsonl:1: missing field 'address'"), result.stderr());
-        assertFalse(Files.exists(out.resolve("intake.jsonl")));
+        assertFalse(Files.exists(out.resolve("masked.jsonl")));
     }
 }
