@@ -1,5 +1,6 @@
 package org.emrsb.core.proof;
 
+import org.emrsb.core.governance.SignedCertificate;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.security.MessageDigest;

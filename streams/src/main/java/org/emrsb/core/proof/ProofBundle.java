@@ -1,5 +1,6 @@
 package org.emrsb.core.proof;
 
+import org.emrsb.core.governance.SignedCertificate;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;

@@ -1,5 +1,6 @@
 package org.emrsb.core.proof;
 
+import org.emrsb.core.governance.SignedCertificate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

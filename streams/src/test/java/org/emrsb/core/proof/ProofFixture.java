@@ -1,5 +1,6 @@
 package org.emrsb.core.proof;
 
+import org.emrsb.core.governance.SignedCertificate;
 import java.nio.charset.StandardCharsets;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;

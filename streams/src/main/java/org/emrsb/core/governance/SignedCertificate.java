@@ -1,4 +1,4 @@
-package org.emrsb.core.proof;
+package org.emrsb.core.governance;
 
 import java.security.MessageDigest;
 import java.util.Arrays;
@@ -23,6 +23,16 @@ public record SignedCertificate(EnrolmentCertificate certificate, byte[] signatu
             throw new IllegalArgumentException("a certificate signature is " + Signatures.SIZE + " bytes");
         }
         signature = signature.clone();
+    }
+
+    /** Pairs a certificate's canonical bytes (parsed strictly) with a signature over them. */
+    public static SignedCertificate of(byte[] certificateBytes, byte[] signature) {
+        return new SignedCertificate(EnrolmentCertificate.parse(certificateBytes), signature);
+    }
+
+    /** The certificate's canonical bytes: what the authority signed. */
+    public byte[] certificateBytes() {
+        return certificate.toBytes();
     }
 
     /** Signs {@code certificate} with the authority's key. */
