@@ -1,46 +1,86 @@
 package org.emrsb.core.governance;
 
+import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.Objects;
 import org.emrsb.core.crypto.Signatures;
+import org.emrsb.core.crypto.SigningKey;
 import org.emrsb.core.crypto.VerifyingKey;
 import org.emrsb.core.format.EnrolmentCertificate;
 import org.emrsb.core.format.FormatException;
 
 /**
- * An enrolment certificate with the authority's signature: the certificate's canonical bytes followed
- * by the 64-byte signature over them (docs/ledger-format.md 2.7).
+ * An enrolment certificate with the issuing authority's signature, in the one encoding the project
+ * uses wherever a signed certificate travels: the certificate's canonical bytes
+ * ({@link EnrolmentCertificate#toBytes()}) immediately followed by the 64-byte Ed25519 signature over
+ * those bytes. Parsing takes the last 64 bytes as the signature and parses the rest strictly.
  */
-public record SignedCertificate(EnrolmentCertificate certificate, byte[] certificateBytes, byte[] signature) {
+public record SignedCertificate(EnrolmentCertificate certificate, byte[] signature) {
 
-    public static final int SIGNATURE_SIZE = 64;
+    public SignedCertificate {
+        Objects.requireNonNull(certificate, "certificate");
+        if (signature == null || signature.length != Signatures.SIZE) {
+            throw new IllegalArgumentException("a certificate signature is " + Signatures.SIZE + " bytes");
+        }
+        signature = signature.clone();
+    }
 
-    /** Parses the certificate strictly; the signature is not checked here (see {@link #issuedBy}). */
+    /** Pairs a certificate's canonical bytes (parsed strictly) with a signature over them. */
     public static SignedCertificate of(byte[] certificateBytes, byte[] signature) {
-        if (signature == null || signature.length != SIGNATURE_SIZE) {
-            throw new FormatException("certificate signature must be 64 bytes");
-        }
-        return new SignedCertificate(EnrolmentCertificate.parse(certificateBytes), certificateBytes.clone(), signature.clone());
+        return new SignedCertificate(EnrolmentCertificate.parse(certificateBytes), signature);
     }
 
-    /** Parses the concatenated form: certificate bytes, then the 64-byte signature. */
-    public static SignedCertificate parse(byte[] concatenated) {
-        if (concatenated == null || concatenated.length <= SIGNATURE_SIZE) {
-            throw new FormatException("a signed certificate is the certificate bytes followed by a 64-byte signature");
-        }
-        int split = concatenated.length - SIGNATURE_SIZE;
-        return of(Arrays.copyOf(concatenated, split), Arrays.copyOfRange(concatenated, split, concatenated.length));
+    /** The certificate's canonical bytes: what the authority signed. */
+    public byte[] certificateBytes() {
+        return certificate.toBytes();
     }
 
-    /** The concatenated form. */
+    /** Signs {@code certificate} with the authority's key. */
+    public static SignedCertificate issue(SigningKey authority, EnrolmentCertificate certificate) {
+        return new SignedCertificate(certificate, Signatures.sign(authority, certificate.toBytes()));
+    }
+
+    /**
+     * Splits and parses the encoding.
+     *
+     * @throws FormatException if it is shorter than a signature or the certificate does not parse strictly
+     */
+    public static SignedCertificate parse(byte[] bytes) {
+        if (bytes == null || bytes.length <= Signatures.SIZE) {
+            throw new FormatException("signed certificate: " + (bytes == null ? 0 : bytes.length)
+                    + " bytes cannot hold a certificate and its " + Signatures.SIZE + "-byte signature");
+        }
+        int split = bytes.length - Signatures.SIZE;
+        EnrolmentCertificate certificate = EnrolmentCertificate.parse(Arrays.copyOfRange(bytes, 0, split));
+        return new SignedCertificate(certificate, Arrays.copyOfRange(bytes, split, bytes.length));
+    }
+
+    /** Certificate bytes, then the signature. */
     public byte[] toBytes() {
-        byte[] out = Arrays.copyOf(certificateBytes, certificateBytes.length + SIGNATURE_SIZE);
-        System.arraycopy(signature, 0, out, certificateBytes.length, SIGNATURE_SIZE);
+        byte[] body = certificate.toBytes();
+        byte[] out = Arrays.copyOf(body, body.length + Signatures.SIZE);
+        System.arraycopy(signature, 0, out, body.length, Signatures.SIZE);
         return out;
     }
 
-    /** True when {@code authority} issued this certificate: it names the authority and the signature verifies. */
+    @Override
+    public byte[] signature() {
+        return signature.clone();
+    }
+
+    /** Whether {@code authority} signed these certificate bytes and is the certificate's issuerKey. */
     public boolean issuedBy(VerifyingKey authority) {
-        return Arrays.equals(certificate.issuerKey(), authority.bytes())
-                && Signatures.verify(authority, certificateBytes, signature);
+        return MessageDigest.isEqual(certificate.issuerKey(), authority.bytes())
+                && Signatures.verify(authority, certificate.toBytes(), signature);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SignedCertificate s && Arrays.equals(toBytes(), s.toBytes());
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(toBytes());
     }
 }
