@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 @Command(name = "emrsb", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "EMRSB: privacy-preserving, tamper-evident sharing of medical records on Kafka.",
         subcommands = {ConfigCommand.class, TopicsCommand.class, SchemasCommand.class, SetupCommand.class,
-                TailCommand.class, DemoCommand.class, KeygenCommand.class, EnrollCommand.class,
+                TailCommand.class, DemoCommand.class, KeygenCommand.class, EnrollCommand.class, MaskCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 
