@@ -16,6 +16,7 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.emrsb.core.masking.MaskingKeys;
 import org.emrsb.schemas.RegistrySettings;
 import org.emrsb.stream.Topics;
 
@@ -203,6 +204,31 @@ public final class EmrsbConfig {
                 (short) integer("topics.replication-factor", 1, Short.MAX_VALUE),
                 duration("topics.restricted.retention"),
                 duration("topics.transit.retention"));
+    }
+
+    /**
+     * The keys of keyed masking rules (pseudonyms, date shifts), derived from the secret file named by
+     * {@code gateway.secret-file} (64 lowercase hex characters); {@link MaskingKeys#none()} when the key
+     * is empty.
+     *
+     * @throws ConfigException naming the key, the file and its source when the file is unreadable or
+     *                         does not hold a secret
+     */
+    public MaskingKeys maskingKeys() {
+        String file = string("gateway.secret-file");
+        if (file.isEmpty()) {
+            return MaskingKeys.none();
+        }
+        Setting setting = settings.get("gateway.secret-file");
+        try {
+            return MaskingKeys.fromSecretFile(Path.of(file));
+        } catch (IOException | RuntimeException e) {
+            String why = e instanceof java.nio.file.NoSuchFileException ? "no such file"
+                    : e instanceof IOException ? "cannot read it (" + e.getClass().getSimpleName() + ")"
+                    : e.getMessage();
+            throw new ConfigException("configuration key 'gateway.secret-file' = '" + file + "' (from "
+                    + setting.source() + "): " + why);
+        }
     }
 
     /** A setting that cannot be used as given; the message names the key, the value and its source. */

@@ -110,6 +110,10 @@ class GatewayTopologyTest {
     @Test
     void aSignedSubmissionBecomesASignedMaskedRecordKeyedByPseudonymWithoutHeaders() {
         pipe("s-1", submissions.serializer().serialize(Topics.INTAKE, submission("s-1", f.doctor, true)));
+        if (maskedOut.isEmpty()) {
+            RejectedRecord dead = rejectedOut.readValue();
+            throw new AssertionError("rejected: " + dead.getReason() + " " + dead.getDetail());
+        }
         TestRecord<String, SignedMaskedRecord> out = maskedOut.readRecord();
         assertTrue(out.key().matches("[0-9a-f]{64}"), out.key());
         assertEquals(0, out.headers().toArray().length, "input headers are dropped");

@@ -126,8 +126,9 @@ public final class Gateway {
             }
             certificates[i] = certificate;
         }
-        Set<Role> roles = Set.of(certificates[0].role(), certificates[1].role());
-        if (certificates[0].role() == certificates[1].role() || !PARTIES.containsAll(roles)) {
+        Role first = certificates[0].role();
+        Role second = certificates[1].role();
+        if (first == second || !PARTIES.contains(first) || !PARTIES.contains(second)) {
             return Parties.refused(Reasons.ROLE_MISMATCH, "a submission is between a patient and a doctor, not "
                     + certificates[0].role() + " and " + certificates[1].role());
         }

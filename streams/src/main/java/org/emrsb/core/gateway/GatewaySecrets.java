@@ -23,7 +23,7 @@ public final class GatewaySecrets {
         }
         this.secret = secret.clone();
         this.attachmentSecret = AttachmentSecret.of(derive("emrsb-gateway/attachments", new byte[0]));
-        this.maskingKeys = MaskingKeys.derive(derive("emrsb-gateway/masking", new byte[0]));
+        this.maskingKeys = MaskingKeys.derive(secret);
     }
 
     public AttachmentSecret attachmentSecret() {

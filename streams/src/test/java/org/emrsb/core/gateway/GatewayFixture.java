@@ -54,7 +54,7 @@ public final class GatewayFixture {
     public SignedCertificate certificate(MemberKeys member, EnrolmentCertificate.Status status, long issuedAt) {
         EnrolmentCertificate certificate = new EnrolmentCertificate(member.verifyingKey().bytes(),
                 member.encryptionPublicKey().bytes(), member.role(), "Test Hospital", NOW - 86_400_000L,
-                NOW + 86_400_000L, status, issuedAt, authority.verifyingKey().bytes());
+                NOW + 3650L * 86_400_000L, status, issuedAt, authority.verifyingKey().bytes());
         byte[] bytes = certificate.toBytes();
         return SignedCertificate.of(bytes, Signatures.sign(authority.signingKey(), bytes));
     }

@@ -1,0 +1,264 @@
+package org.emrsb.core.masking;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.emrsb.core.crypto.Hex;
+import org.emrsb.core.format.CanonicalJson;
+import org.emrsb.core.format.Sha256;
+
+/**
+ * A masking policy: which field of a record gets which rule. Fields without a rule are kept
+ * unchanged, as the paper says. Immutable and thread-safe; {@link #mask} is cheap enough to call
+ * per record.
+ *
+ * <p>A policy file (YAML, or JSON: a file ending in {@code .json}, or in neither {@code .yaml} nor
+ * {@code .yml} and starting with '{') is an object
+ * with {@code id} (1-64 of {@code [A-Za-z0-9._-]}), {@code version} (a string or whole number),
+ * optional {@code description}, {@code subjectField} (the path of the field that identifies the
+ * patient: it keys pseudonyms and date shifts), optional {@code options}
+ * ({@code rejectInvalidResidentId: true|false}, default false) and {@code rules}, a list of objects
+ * each with {@code field} (a dotted path into nested objects, {@code [*]} for every element of an
+ * array), {@code rule} (one of {@link #RULE_TYPES}), the rule's parameters, and optionally
+ * {@code validate: resident-id} and {@code description}. Unknown keys are refused; a field has at
+ * most one rule and no rule's field lies inside another's. Every error names the rule (its number,
+ * from 1), its field and its type. The built-in {@linkplain #paper() paper profile} is itself such a
+ * file ({@code paper.yaml} beside this class).
+ *
+ * <p>The policy's {@linkplain #toJson() JSON form} lists every parameter with its default filled in
+ * and a categorical hierarchy's rows inline; its {@linkplain #hash() hash} is SHA-256 over that form's
+ * RFC 8785 canonical bytes, so it does not depend on the file's key order, layout, YAML or JSON, or
+ * parameters left at their defaults, and changes with any change of what the policy does. Keys are not
+ * part of it.
+ */
+public final class MaskingPolicy {
+
+    /** The rule types a policy file may name. */
+    public static final List<String> RULE_TYPES =
+            List.of("keep", "redact", "generalise", "mask-out", "name", "pseudonymise", "date-shift");
+
+    /** The name {@link #named} takes for the built-in paper profile. */
+    public static final String PAPER = "paper";
+
+    private static final class PaperHolder {
+        static final MaskingPolicy PAPER_POLICY = loadPaper();
+    }
+
+    private final String id;
+    private final String version;
+    private final FieldPath subjectField;
+    private final boolean rejectInvalidResidentId;
+    private final Step[] steps;
+    private final byte[] dateShiftKey;
+    private final ObjectNode json;
+    private final byte[] hash;
+
+    /** One rule applied along its path. */
+    private static final class Step implements FieldPath.Visitor {
+        final PolicyReader.Entry entry;
+        final boolean reject;
+
+        Step(PolicyReader.Entry entry, boolean reject) {
+            this.entry = entry;
+            this.reject = reject;
+        }
+
+        @Override
+        public JsonNode visit(JsonNode value, String where, MaskContext context) {
+            if (entry.validateResidentId()) {
+                String text = Values.scalarText(value);
+                if (text != null) {
+                    ResidentIds.Validation validation = ResidentIds.validate(text);
+                    if (!validation.valid()) {
+                        String warning = where + ": not a valid GB 11643 resident ID: " + validation.problem();
+                        context.warnings.add(warning);
+                        if (reject && context.rejection == null) {
+                            context.rejection = warning;
+                        }
+                    }
+                }
+            }
+            return entry.rule().apply(value, context, where);
+        }
+    }
+
+    private MaskingPolicy(PolicyReader.Parsed parsed, MaskingKeys keys) {
+        this.id = parsed.id();
+        this.version = parsed.version();
+        this.subjectField = parsed.subjectField();
+        this.rejectInvalidResidentId = parsed.rejectInvalidResidentId();
+        this.steps = parsed.entries().stream().map(e -> new Step(e, rejectInvalidResidentId)).toArray(Step[]::new);
+        this.dateShiftKey = keys.dateShiftKey();
+        this.json = describe(parsed);
+        this.hash = Sha256.hash(CanonicalJson.canonicalize(json));
+    }
+
+    /** The built-in paper profile (the paper's Table 1; see {@code paper.yaml}). Needs no keys. */
+    public static MaskingPolicy paper() {
+        return PaperHolder.PAPER_POLICY;
+    }
+
+    /**
+     * Loads a policy file; relative {@code file:} references of categorical hierarchies are resolved
+     * beside it.
+     *
+     * @throws PolicyException if the file cannot be read or is not a valid policy, or a keyed rule
+     *                         needs a key that {@code keys} does not have
+     */
+    public static MaskingPolicy load(Path file, MaskingKeys keys) throws PolicyException {
+        Objects.requireNonNull(keys, "keys");
+        JsonNode document = PolicyReader.readFile(file);
+        Path dir = file.toAbsolutePath().getParent();
+        return new MaskingPolicy(PolicyReader.read(document, file.toString(), dir, keys), keys);
+    }
+
+    /**
+     * {@code "paper"} for the built-in profile, anything else as a policy file's path.
+     *
+     * @throws PolicyException as {@link #load}
+     */
+    public static MaskingPolicy named(String nameOrPath, MaskingKeys keys) throws PolicyException {
+        Objects.requireNonNull(nameOrPath, "nameOrPath");
+        if (PAPER.equals(nameOrPath)) {
+            return paper();
+        }
+        Path path;
+        try {
+            path = Path.of(nameOrPath);
+        } catch (InvalidPathException e) {
+            throw new PolicyException("no policy named '" + nameOrPath + "' (use 'paper' or a policy file)", e);
+        }
+        return load(path, keys);
+    }
+
+    /**
+     * A policy from its text, YAML or JSON (read as JSON when it starts with '{', as YAML if that
+     * fails); {@code file:} references are not allowed.
+     *
+     * @throws PolicyException as {@link #load}
+     */
+    public static MaskingPolicy parse(String text, MaskingKeys keys) throws PolicyException {
+        Objects.requireNonNull(keys, "keys");
+        JsonNode document = PolicyReader.parseText(text, PolicyReader.Syntax.GUESS, "policy");
+        return new MaskingPolicy(PolicyReader.read(document, "policy", null, keys), keys);
+    }
+
+    /**
+     * A policy from a parsed document (a tree of the file format, or a {@link #toJson()} form).
+     *
+     * @throws PolicyException as {@link #load}
+     */
+    public static MaskingPolicy fromJson(JsonNode document, MaskingKeys keys) throws PolicyException {
+        Objects.requireNonNull(keys, "keys");
+        return new MaskingPolicy(PolicyReader.read(document, "policy", null, keys), keys);
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String version() {
+        return version;
+    }
+
+    /** SHA-256 of the canonical JSON form (RFC 8785) of {@link #toJson()}; a fresh copy. */
+    public byte[] hash() {
+        return hash.clone();
+    }
+
+    /** {@link #hash()} in lowercase hex. */
+    public String hashHex() {
+        return Hex.encode(hash);
+    }
+
+    /** The path of the field that identifies the patient (the paper's: {@code idNumber}). */
+    public String subjectField() {
+        return subjectField.text();
+    }
+
+    /** Whether an invalid resident ID rejects the record rather than only warning. */
+    public boolean rejectsInvalidResidentIds() {
+        return rejectInvalidResidentId;
+    }
+
+    /**
+     * The subject field's value in {@code record} as text (a string, or a number written plainly), or
+     * empty when it is missing, null or not a scalar.
+     */
+    public Optional<String> subjectValue(ObjectNode record) {
+        return Optional.ofNullable(Values.scalarText(subjectField.single(record)));
+    }
+
+    /** The policy as a document with every default filled in; a fresh copy. Its canonical form is hashed. */
+    public ObjectNode toJson() {
+        return json.deepCopy();
+    }
+
+    /**
+     * Masks a record. The input is not changed; the result has the same keys in the same order, the
+     * masked values as JSON strings and every field without a rule unchanged. Bad values never throw:
+     * they are masked whole and reported in {@link MaskResult#warnings()}.
+     */
+    public MaskResult mask(ObjectNode record) {
+        Objects.requireNonNull(record, "record");
+        ObjectNode out = record.deepCopy();
+        MaskContext context = new MaskContext(record, subjectField, dateShiftKey);
+        for (Step step : steps) {
+            step.entry.path().replace(out, step, context);
+        }
+        return new MaskResult(out, context.warnings, Optional.ofNullable(context.rejection));
+    }
+
+    @Override
+    public String toString() {
+        return "MaskingPolicy[" + id + " " + version + ", " + steps.length + " rule(s), sha256 " + hashHex() + "]";
+    }
+
+    private static ObjectNode describe(PolicyReader.Parsed parsed) {
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
+        root.put("id", parsed.id());
+        root.put("version", parsed.version());
+        if (parsed.description() != null) {
+            root.put("description", parsed.description());
+        }
+        root.put("subjectField", parsed.subjectField().text());
+        root.putObject("options").put("rejectInvalidResidentId", parsed.rejectInvalidResidentId());
+        ArrayNode rules = root.putArray("rules");
+        for (PolicyReader.Entry entry : parsed.entries()) {
+            ObjectNode r = rules.addObject();
+            r.put("field", entry.path().text());
+            r.put("rule", entry.rule().type());
+            entry.rule().describe(r);
+            if (entry.validateResidentId()) {
+                r.put("validate", "resident-id");
+            }
+            if (entry.description() != null) {
+                r.put("description", entry.description());
+            }
+        }
+        return root;
+    }
+
+    private static MaskingPolicy loadPaper() {
+        try (InputStream in = MaskingPolicy.class.getResourceAsStream("paper.yaml")) {
+            if (in == null) {
+                throw new IllegalStateException("paper.yaml is missing from the class path");
+            }
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            JsonNode document = PolicyReader.parseText(text, PolicyReader.Syntax.YAML, "paper.yaml");
+            return new MaskingPolicy(PolicyReader.read(document, "paper.yaml", null, MaskingKeys.none()),
+                    MaskingKeys.none());
+        } catch (IOException | PolicyException e) {
+            throw new IllegalStateException("the built-in paper profile does not load: " + e.getMessage(), e);
+        }
+    }
+}
