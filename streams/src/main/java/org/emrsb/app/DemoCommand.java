@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code ops/emrsb demo}: submits records through the pipeline and prints what each stage made of them.
- * It creates (once, under DIR/keys) an enrolment authority, a gateway, a doctor and a patient, enrols
+ * It creates (once, under $EMRSB_HOME/demo-keys) an enrolment authority, a gateway, a doctor and a patient, enrols
  * them, runs the pipeline's stages in this process, has the doctor sign and submit each record about
  * the patient (the first with a small attachment), and prints the masked records from emr.masked with
  * their gateway signatures checked. Each later stage extends it.
@@ -59,11 +59,12 @@ final class DemoCommand implements Callable<Integer> {
         SetupCommand.ensure(base);
 
         Files.createDirectories(out);
-        DemoIdentities ids = DemoIdentities.prepare(out.resolve("keys"));
+        Path keys = demoKeys();
+        DemoIdentities ids = DemoIdentities.prepare(keys);
         EmrsbConfig config = base.with(Map.of(
                 "governance.authority-key", ids.authority().verifyingKey().toString(),
                 "gateway.key-file", ids.gatewayKeyFile().toString(),
-                "gateway.secret-file", ids.gatewaySecretFile().toString()), "demo " + out.resolve("keys"));
+                "gateway.secret-file", ids.gatewaySecretFile().toString()), "demo " + keys);
         ids.enrolAll(config);
         progress("enrolled gateway %s, doctor %s and patient %s (authority %s)", ids.gateway().verifyingKey(),
                 ids.doctor().verifyingKey(), ids.patient().verifyingKey(), ids.authority().verifyingKey());
@@ -162,6 +163,15 @@ final class DemoCommand implements Callable<Integer> {
         try (BufferedReader reader = Files.newBufferedReader(records, StandardCharsets.UTF_8)) {
             return RecordsFile.read(reader, records.toString());
         }
+    }
+
+    /**
+     * The demo's identities live with the stack's data ($EMRSB_HOME/demo-keys), not with one run's output,
+     * so every run acts for the same alliance and the same hospital.
+     */
+    private static Path demoKeys() {
+        String home = System.getenv("EMRSB_HOME");
+        return (home == null ? Path.of(".emrsb") : Path.of(home)).resolve("demo-keys");
     }
 
     static void progress(String format, Object... args) {

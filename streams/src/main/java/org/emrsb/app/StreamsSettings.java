@@ -22,7 +22,7 @@ final class StreamsSettings {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.duration("streams.commit-interval").toMillis());
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir(config).toString());
-        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.topics().replicationFactor());
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.topics().replicationFactor());
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         // Records up to 10 MiB (an 8 MiB attachment, encrypted and wrapped) through producers, consumers
         // and the internal topics Streams creates.

@@ -54,6 +54,7 @@ public final class MembersGlobalStore {
     static final class Updater implements Processor<String, byte[], Void, Void> {
         private final Deserializer<MemberCertificate> values;
         private final VerifyingKey authority;
+        private final java.util.Set<String> foreignIssuers = new java.util.HashSet<>();
         private KeyValueStore<String, byte[]> store;
         private String topic;
 
@@ -79,8 +80,14 @@ public final class MembersGlobalStore {
                 return;
             }
             if (!signed.issuedBy(authority)) {
-                LOG.warn("skipping a certificate on {} not signed by the enrolment authority {} (key {})", topic,
-                        authority, record.key());
+                String issuer = org.emrsb.core.crypto.Hex.encode(signed.certificate().issuerKey());
+                if (foreignIssuers.add(issuer)) {
+                    LOG.warn("skipping certificates on {} that the enrolment authority {} did not sign (first: key {},"
+                            + " issuer ed25519:{}; more from this issuer are logged at debug)", topic, authority,
+                            record.key(), issuer);
+                } else {
+                    LOG.debug("skipping a certificate on {} not signed by {} (key {})", topic, authority, record.key());
+                }
                 return;
             }
             String key = VerifyingKey.PREFIX + org.emrsb.core.crypto.Hex.encode(signed.certificate().memberKey());
