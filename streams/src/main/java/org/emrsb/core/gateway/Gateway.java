@@ -18,6 +18,7 @@ import org.emrsb.core.crypto.MemberKeys;
 import org.emrsb.core.crypto.Role;
 import org.emrsb.core.crypto.Signatures;
 import org.emrsb.core.crypto.VerifyingKey;
+import org.emrsb.core.crypto.VerifyingKeyCache;
 import org.emrsb.core.crypto.WrappedKey;
 import org.emrsb.core.crypto.X25519PublicKey;
 import org.emrsb.core.format.BodyFormat;
@@ -58,6 +59,7 @@ public final class Gateway {
     private final MemberDirectory members;
     private final Clock clock;
     private final SecureRandom random;
+    private final VerifyingKeyCache keys = new VerifyingKeyCache(100_000);
 
     public Gateway(MemberKeys gatewayKeys, GatewaySecrets secrets, MaskingPolicy policy, MemberDirectory members,
             Clock clock, SecureRandom random) {
@@ -86,18 +88,18 @@ public final class Gateway {
         }
         VerifyingKey submitterKey;
         try {
-            submitterKey = VerifyingKey.of(body.submitterKey());
-            VerifyingKey.of(body.counterpartyKey());
+            submitterKey = keys.get(body.submitterKey());
         } catch (IllegalArgumentException e) {
-            return new Rejected(Reasons.BAD_KEY, "submitter or counterparty key is not a valid Ed25519 public key");
-        }
-        if (!Signatures.verify(submitterKey, body.toBytes(), submission.signature())) {
-            return new Rejected(Reasons.BAD_SIGNATURE, "the submitter's signature does not verify over the submission");
+            return new Rejected(Reasons.BAD_KEY, "the submitter key is not a valid Ed25519 public key");
         }
         long now = clock.millis();
+        // Membership first: it is a lookup, the signature check is the expensive step.
         Parties parties = checkParties(body, now);
         if (parties.rejection() != null) {
             return parties.rejection();
+        }
+        if (!Signatures.verify(submitterKey, body.toBytes(), submission.signature())) {
+            return new Rejected(Reasons.BAD_SIGNATURE, "the submitter's signature does not verify over the submission");
         }
         return mask(submission, parties.certificates(), now);
     }
@@ -111,13 +113,13 @@ public final class Gateway {
 
     private Parties checkParties(SubmissionBody body, long now) {
         EnrolmentCertificate[] certificates = new EnrolmentCertificate[2];
-        byte[][] keys = {body.submitterKey(), body.counterpartyKey()};
+        byte[][] memberKeys = {body.submitterKey(), body.counterpartyKey()};
         String[] names = {"submitter", "counterparty"};
         for (int i = 0; i < 2; i++) {
-            Optional<SignedCertificate> found = members.certificate(keys[i]);
+            Optional<SignedCertificate> found = members.certificate(memberKeys[i]);
             if (found.isEmpty()) {
-                return Parties.refused(Reasons.UNKNOWN_MEMBER, "the " + names[i] + " " + VerifyingKey.of(keys[i])
-                        + " is not enrolled");
+                return Parties.refused(Reasons.UNKNOWN_MEMBER, "the " + names[i] + " ed25519:"
+                        + org.emrsb.core.crypto.Hex.encode(memberKeys[i]) + " is not enrolled");
             }
             EnrolmentCertificate certificate = found.get().certificate();
             if (!certificate.validAt(now)) {
