@@ -69,14 +69,16 @@ final class DemoCommand implements Callable<Integer> {
         progress("enrolled gateway %s, doctor %s and patient %s (authority %s)", ids.gateway().verifyingKey(),
                 ids.doctor().verifyingKey(), ids.patient().verifyingKey(), ids.authority().verifyingKey());
 
-        try (Pipeline pipeline = Pipeline.start(config, EnumSet.of(Pipeline.StageRole.GATEWAY), APPLICATION_ID)) {
+        try (Pipeline pipeline = Pipeline.start(config,
+                EnumSet.of(Pipeline.StageRole.GATEWAY, Pipeline.StageRole.OFFLOAD), APPLICATION_ID)) {
             pipeline.awaitRunning(Duration.ofSeconds(60));
-            progress("pipeline running: gateway (exactly-once, application id %s)", APPLICATION_ID);
+            progress("pipeline running: gateway, offload (exactly-once, application id %s)", APPLICATION_ID);
             DemoTraffic traffic = new DemoTraffic(config, ids);
             List<DemoTraffic.Outcome> outcomes = traffic.submitAndCollect(entries, Duration.ofSeconds(90));
             print(entries, outcomes, ids);
+            fetchBack(config, outcomes.get(0).masked(), ids);
         }
-        progress("done; the offload, ledger and anchoring stages arrive in later releases");
+        progress("done; the ledger and anchoring stages arrive in later releases");
         System.out.println();
         System.out.println("Output written to " + out.toAbsolutePath());
         return 0;
@@ -85,7 +87,7 @@ final class DemoCommand implements Callable<Integer> {
     private void print(List<RecordsFile.Entry> entries, List<DemoTraffic.Outcome> outcomes, DemoIdentities ids)
             throws IOException {
         System.out.println();
-        System.out.println("== emr.masked: what leaves the hospital (gateway-signed; analysts may read it) ==");
+        System.out.println("== emr.offloaded: what left the hospital, attachments on IPFS (gateway-signed; analysts may read it) ==");
         Path file = out.resolve("masked.jsonl");
         int rejected = 0;
         try (PrintWriter writer = new PrintWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8))) {
@@ -101,6 +103,7 @@ final class DemoCommand implements Callable<Integer> {
                 System.out.println(inInputOrder(entries.get(i).body(), masked.getMaskedBody()));
                 describe(masked, outcome.key(), ids);
                 writer.println(JSON.writeValueAsString(Map.of("key", outcome.key(),
+                        "submissionId", masked.getSubmissionId(),
                         "maskedBody", JSON.readTree(masked.getMaskedBody()),
                         "policy", masked.getPolicyId() + "/" + masked.getPolicyVersion(),
                         "attachments", masked.getAttachments().size(),
@@ -120,9 +123,9 @@ final class DemoCommand implements Callable<Integer> {
         System.out.printf("    key (patient pseudonym) %s...; gateway signature %s; policy %s/%s%n",
                 key.substring(0, 16), signed ? "verified" : "INVALID", masked.getPolicyId(), masked.getPolicyVersion());
         masked.getAttachments().forEach(a -> System.out.printf(
-                "    attachment %s, %d bytes -> %d bytes of AES-256-GCM ciphertext (sha256 %s...), key wrapped for %d parties%n",
+                "    attachment %s, %d bytes -> %d bytes of AES-256-GCM ciphertext on IPFS as %s, key wrapped for %d parties%n",
                 a.getMediaType(), a.getPlaintextSize(), a.getCiphertextSize(),
-                org.emrsb.core.crypto.Hex.encode(AvroMapping.bytes(a.getCiphertextSha256())).substring(0, 16),
+                a.getCid() == null ? "(not offloaded)" : org.emrsb.core.ipfs.Cid.fromBytes(AvroMapping.bytes(a.getCid())),
                 a.getWrappedKeys().size()));
         if (!masked.getWarnings().isEmpty()) {
             System.out.println("    warnings: " + String.join("; ", masked.getWarnings()));
@@ -130,6 +133,31 @@ final class DemoCommand implements Callable<Integer> {
         if (!signed) {
             throw new IllegalStateException("gateway signature does not verify for " + masked.getSubmissionId());
         }
+    }
+
+    /** The patient fetches the first record's attachment back from IPFS and the demo compares the bytes. */
+    private void fetchBack(EmrsbConfig config, SignedMaskedRecord record, DemoIdentities ids) throws Exception {
+        if (record == null || record.getAttachments().isEmpty()) {
+            return;
+        }
+        var attachment = record.getAttachments().get(0);
+        var cid = org.emrsb.core.ipfs.Cid.fromBytes(AvroMapping.bytes(attachment.getCid()));
+        byte[] plaintext;
+        try (var client = Pipeline.ipfs(config)) {
+            plaintext = new org.emrsb.core.offload.AttachmentFetcher(client).fetch(record.getSubmissionId(),
+                    AvroMapping.toCanonical(record).attachments().get(0), cid, ids.patient());
+        }
+        Path file = out.resolve("attachment-0.txt");
+        Files.write(file, plaintext);
+        boolean same = java.util.Arrays.equals(plaintext, DemoTraffic.DEMO_ATTACHMENT);
+        System.out.println();
+        System.out.printf("== the patient fetches the attachment back: %s from IPFS, CID checked, key unwrapped,"
+                + " AES-GCM decrypted: %d bytes, %s ==%n", cid, plaintext.length,
+                same ? "identical to what the doctor submitted" : "DIFFERENT FROM WHAT WAS SUBMITTED");
+        if (!same) {
+            throw new IllegalStateException("the fetched attachment differs from the submitted one");
+        }
+        progress("attachment written to %s", file);
     }
 
     /** The masked body (canonical JSON, sorted keys) shown in the submitted record's field order. */

@@ -54,7 +54,7 @@ final class DemoTraffic {
              KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(KafkaClients.consumer(config, "emrsb-demo-reader"),
                      new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : List.of(Topics.MASKED, Topics.REJECTED)) {
+            for (String topic : List.of(Topics.OFFLOADED, Topics.REJECTED)) {
                 consumer.partitionsFor(topic, KafkaClients.CALL_TIMEOUT)
                         .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
             }
@@ -70,7 +70,7 @@ final class DemoTraffic {
                 }
             }
             if (!pending.isEmpty()) {
-                throw new IllegalStateException(pending.size() + " submission(s) did not come out of the gateway within "
+                throw new IllegalStateException(pending.size() + " submission(s) did not come out of the pipeline within "
                         + timeout.toSeconds() + "s");
             }
             return List.of(outcomes);
@@ -114,7 +114,7 @@ final class DemoTraffic {
 
     private static void collect(ConsumerRecord<byte[], byte[]> record, Map<String, Integer> pending, Outcome[] outcomes,
             Serde<Submission> submissions, Serde<SignedMaskedRecord> maskedSerde, Serde<RejectedRecord> rejectedSerde) {
-        if (record.topic().equals(Topics.MASKED)) {
+        if (record.topic().equals(Topics.OFFLOADED)) {
             SignedMaskedRecord masked = maskedSerde.deserializer().deserialize(record.topic(), record.value());
             Integer index = pending.remove(masked.getSubmissionId());
             if (index != null) {

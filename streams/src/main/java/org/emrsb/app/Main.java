@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
         description = "EMRSB: privacy-preserving, tamper-evident sharing of medical records on Kafka.",
         subcommands = {ConfigCommand.class, TopicsCommand.class, SchemasCommand.class, SetupCommand.class,
                 TailCommand.class, DemoCommand.class, KeygenCommand.class, EnrollCommand.class, SecretCommand.class,
-                RunCommand.class, VerifyCommand.class, MaskCommand.class,
+                RunCommand.class, VerifyCommand.class, MaskCommand.class, FetchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -11,7 +11,10 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.emrsb.avro.MemberCertificate;
 import org.emrsb.core.crypto.VerifyingKey;
 import org.emrsb.schemas.AvroSerdes;
+import org.emrsb.core.ipfs.KuboClient;
+import org.emrsb.core.offload.Offloader;
 import org.emrsb.stream.GatewayTopology;
+import org.emrsb.stream.OffloadTopology;
 import org.emrsb.stream.MembersGlobalStore;
 import org.emrsb.stream.Topics;
 import org.slf4j.Logger;
@@ -24,7 +27,7 @@ import org.slf4j.LoggerFactory;
 final class Pipeline implements AutoCloseable {
 
     /** The roles an instance can run. Later stages add theirs. */
-    enum StageRole { GATEWAY }
+    enum StageRole { GATEWAY, OFFLOAD }
 
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
 
@@ -48,7 +51,23 @@ final class Pipeline implements AutoCloseable {
                     AvroSerdes.registry(config.registry(), false), AvroSerdes.registry(config.registry(), false),
                     AvroSerdes.registry(config.registry(), false), gateway::gateway));
         }
+        if (roles.contains(StageRole.OFFLOAD)) {
+            OffloadTopology.build(topology, topics, new OffloadTopology.Components(
+                    AvroSerdes.registry(config.registry(), false), AvroSerdes.registry(config.registry(), false),
+                    new Offloader(ipfs(config), Topics.MAX_INLINE_ATTACHMENT_BYTES + 16L),
+                    config.duration("offload.retry.initial"), config.duration("offload.retry.max"),
+                    config.duration("ipfs.timeout")));
+        }
         return topology;
+    }
+
+    /** The IPFS node's client, from ipfs.api and ipfs.timeout. */
+    static KuboClient ipfs(EmrsbConfig config) {
+        try {
+            return new KuboClient(java.net.URI.create(config.ipfsApi()), config.duration("ipfs.timeout"));
+        } catch (IllegalArgumentException e) {
+            throw new EmrsbConfig.ConfigException("ipfs.api: " + e.getMessage());
+        }
     }
 
     static Pipeline start(EmrsbConfig config, Set<StageRole> roles, String applicationId) {

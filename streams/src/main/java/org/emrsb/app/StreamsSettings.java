@@ -30,6 +30,10 @@ final class StreamsSettings {
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), Topics.MAX_RECORD_BYTES);
         props.put(StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG), Integer.toString(Topics.MAX_RECORD_BYTES));
         props.put("processing.exception.handler.global.enabled", "true");
+        // Stages call external services (IPFS) inside a transaction: one call may take ipfs.timeout, so the
+        // transaction must outlive several of them (Streams' exactly-once default is 10 s).
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
+                (int) Math.max(60_000, 6 * config.duration("ipfs.timeout").toMillis()));
         return props;
     }
 

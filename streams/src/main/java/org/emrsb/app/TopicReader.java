@@ -74,6 +74,34 @@ final class TopicReader {
         return found;
     }
 
+    /**
+     * Scans {@code topic} from the start of every partition up to its current end and returns the first
+     * record {@code match} accepts, without holding the others.
+     */
+    static java.util.Optional<ConsumerRecord<byte[], byte[]>> findFirst(EmrsbConfig config, String topic,
+            java.util.function.Predicate<ConsumerRecord<byte[], byte[]>> match, Duration timeout) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                KafkaClients.consumer(config, "emrsb-scan"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, KafkaClients.CALL_TIMEOUT).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).collect(Collectors.toList());
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, KafkaClients.CALL_TIMEOUT);
+            Instant deadline = Instant.now().plus(timeout);
+            while (Instant.now().isBefore(deadline) && !atEnd(consumer, ends)) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (match.test(record)) {
+                        return java.util.Optional.of(record);
+                    }
+                }
+            }
+            if (!atEnd(consumer, ends)) {
+                throw new IllegalStateException("scanning " + topic + " did not finish within " + timeout.toSeconds() + "s");
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     private static boolean atEnd(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> ends) {
         return ends.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
     }

@@ -6,6 +6,12 @@ public final class Stores {
     /** Global store over governance.members: member key (ed25519:hex) to the signed certificate in force. */
     public static final String MEMBERS = "members-store";
 
+    /**
+     * The offload stage's parking store: records waiting for the IPFS node, keyed by
+     * {@code <pseudonym>/<19-digit sequence>} so that a patient's records stay in order; masked data only.
+     */
+    public static final String OFFLOAD_PARKED = "offload-parked";
+
     private Stores() {
     }
 }

@@ -23,6 +23,7 @@ public final class TopicSchemas {
         schemas.put(Topics.INTAKE, Submission.getClassSchema());
         schemas.put(Topics.REJECTED, RejectedRecord.getClassSchema());
         schemas.put(Topics.MASKED, SignedMaskedRecord.getClassSchema());
+        schemas.put(Topics.OFFLOADED, SignedMaskedRecord.getClassSchema());
         schemas.put(Topics.GOVERNANCE_MEMBERS, MemberCertificate.getClassSchema());
         VALUE_SCHEMAS = Collections.unmodifiableMap(schemas);
     }

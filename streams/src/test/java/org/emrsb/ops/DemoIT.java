@@ -33,7 +33,11 @@ class DemoIT {
             assertTrue(result.stdout().contains(line), "missing " + line + " in\n" + result.stdout());
         }
         assertTrue(result.stdout().contains("gateway signature verified"), result.stdout());
-        assertTrue(result.stdout().contains("attachment text/plain"), result.stdout());
+        assertTrue(result.stdout().matches("(?s).*attachment text/plain, 75 bytes -> 91 bytes of AES-256-GCM ciphertext on IPFS as bafkrei[a-z2-7]{52}.*"),
+                result.stdout());
+        assertTrue(result.stdout().contains("identical to what the doctor submitted"), result.stdout());
+        assertEquals(new String(org.emrsb.app.DemoTrafficAccess.attachment(), StandardCharsets.UTF_8),
+                Files.readString(out.resolve("attachment-0.txt"), StandardCharsets.UTF_8));
         for (String identifier : List.of("533527195809210238", "YangYang", "Chaoyang park")) {
             assertFalse(result.stdout().contains(identifier), identifier);
         }
