@@ -70,7 +70,12 @@ public final class Offloader {
                 if (e.retryable()) {
                     return new Outcome.Retry("attachment " + i + ": " + e.getMessage());
                 }
-                String reason = e.kind() == IpfsException.Kind.NOT_FOUND ? CLAIM_CHECK_MISSING : IPFS_REFUSED;
+                String reason = switch (e.kind()) {
+                    case NOT_FOUND -> CLAIM_CHECK_MISSING;
+                    // The client checks the node's CID and size against its own: a mismatch is PROTOCOL.
+                    case PROTOCOL -> CID_MISMATCH;
+                    default -> IPFS_REFUSED;
+                };
                 return new Outcome.Refused(reason, "attachment " + i + ": " + e.getMessage());
             }
         }
