@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -55,31 +57,35 @@ final class TopicReader {
     static List<ConsumerRecord<byte[], byte[]>> readFromStart(EmrsbConfig config, String topic, int max,
             Duration timeout) {
         List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
-                KafkaClients.consumer(config, "emrsb-tail"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, KafkaClients.CALL_TIMEOUT).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).collect(Collectors.toList());
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, KafkaClients.CALL_TIMEOUT);
-            Instant deadline = Instant.now().plus(timeout);
-            while (found.size() < max && Instant.now().isBefore(deadline) && !atEnd(consumer, ends)) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (found.size() < max) {
-                        found.add(record);
-                    }
-                }
-            }
-        }
+        scanFromStart(config, topic, timeout, record -> {
+            found.add(record);
+            return found.size() >= max;
+        });
         return found;
     }
 
     /**
      * Scans {@code topic} from the start of every partition up to its current end and returns the first
      * record {@code match} accepts, without holding the others.
+     *
+     * @throws IllegalStateException if the scan cannot reach the end within {@code timeout}
      */
-    static java.util.Optional<ConsumerRecord<byte[], byte[]>> findFirst(EmrsbConfig config, String topic,
-            java.util.function.Predicate<ConsumerRecord<byte[], byte[]>> match, Duration timeout) {
+    static Optional<ConsumerRecord<byte[], byte[]>> findFirst(EmrsbConfig config, String topic,
+            Predicate<ConsumerRecord<byte[], byte[]>> match, Duration timeout) {
+        List<ConsumerRecord<byte[], byte[]>> hit = new ArrayList<>(1);
+        boolean complete = scanFromStart(config, topic, timeout, record -> match.test(record) && hit.add(record));
+        if (hit.isEmpty() && !complete) {
+            throw new IllegalStateException("scanning " + topic + " did not finish within " + timeout.toSeconds() + "s");
+        }
+        return hit.stream().findFirst();
+    }
+
+    /**
+     * Feeds {@code visitor} the records of every partition from the start up to the current end, until
+     * it returns true (stop) or the deadline passes; true when the scan stopped or reached the end.
+     */
+    private static boolean scanFromStart(EmrsbConfig config, String topic, Duration timeout,
+            Predicate<ConsumerRecord<byte[], byte[]>> visitor) {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
                 KafkaClients.consumer(config, "emrsb-scan"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, KafkaClients.CALL_TIMEOUT).stream()
@@ -90,16 +96,13 @@ final class TopicReader {
             Instant deadline = Instant.now().plus(timeout);
             while (Instant.now().isBefore(deadline) && !atEnd(consumer, ends)) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (match.test(record)) {
-                        return java.util.Optional.of(record);
+                    if (visitor.test(record)) {
+                        return true;
                     }
                 }
             }
-            if (!atEnd(consumer, ends)) {
-                throw new IllegalStateException("scanning " + topic + " did not finish within " + timeout.toSeconds() + "s");
-            }
+            return atEnd(consumer, ends);
         }
-        return java.util.Optional.empty();
     }
 
     private static boolean atEnd(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> ends) {
