@@ -15,6 +15,7 @@ public final class Tags {
     public static final String VERDICT = "emrsb:verdict:v1";
     public static final String CERTIFICATE = "emrsb:certificate:v1";
     public static final String VOTE = "emrsb:vote:v1";
+    public static final String EPOCH = "emrsb:epoch:v1";
 
     private Tags() {
     }
