@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
         description = "EMRSB: privacy-preserving, tamper-evident sharing of medical records on Kafka.",
         subcommands = {ConfigCommand.class, TopicsCommand.class, SchemasCommand.class, SetupCommand.class,
                 TailCommand.class, DemoCommand.class, KeygenCommand.class, EnrollCommand.class, SecretCommand.class,
-                RunCommand.class, VerifyCommand.class, MaskCommand.class, FetchCommand.class,
+                RunCommand.class, VerifyCommand.class, MaskCommand.class, FetchCommand.class, VoteCommand.class,
+                DelegatesCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -14,6 +14,7 @@ import org.emrsb.schemas.AvroSerdes;
 import org.emrsb.core.ipfs.KuboClient;
 import org.emrsb.core.offload.Offloader;
 import org.emrsb.stream.GatewayTopology;
+import org.emrsb.stream.GovernanceTopology;
 import org.emrsb.stream.OffloadTopology;
 import org.emrsb.stream.MembersGlobalStore;
 import org.emrsb.stream.Topics;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
 final class Pipeline implements AutoCloseable {
 
     /** The roles an instance can run. Later stages add theirs. */
-    enum StageRole { GATEWAY, OFFLOAD }
+    enum StageRole { GATEWAY, OFFLOAD, GOVERNANCE }
 
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
 
@@ -57,6 +58,12 @@ final class Pipeline implements AutoCloseable {
                     new Offloader(ipfs(config), Topics.MAX_INLINE_ATTACHMENT_BYTES + 16L),
                     config.duration("offload.retry.initial"), config.duration("offload.retry.max"),
                     config.duration("ipfs.timeout")));
+        }
+        if (roles.contains(StageRole.GOVERNANCE)) {
+            GovernanceTopology.build(topology, topics, new GovernanceTopology.Components(
+                    AvroSerdes.registry(config.registry(), false), AvroSerdes.registry(config.registry(), false),
+                    AvroSerdes.registry(config.registry(), false), AvroSerdes.registry(config.registry(), false),
+                    authority, config.integer("governance.delegates", 1, 10_000)));
         }
         return topology;
     }

@@ -17,7 +17,7 @@ final class RunCommand implements Callable<Integer> {
     Main.Common common;
 
     @Option(names = "--role", required = true, split = ",", paramLabel = "ROLE",
-            description = "stages to run: gateway, offload")
+            description = "stages to run: gateway, offload, governance")
     List<String> roles;
 
     @Option(names = "--application-id", paramLabel = "ID",
@@ -35,7 +35,7 @@ final class RunCommand implements Callable<Integer> {
             try {
                 chosen.add(Pipeline.StageRole.valueOf(role.strip().toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("unknown role '" + role + "'; roles: gateway, offload");
+                throw new IllegalArgumentException("unknown role '" + role + "'; roles: gateway, offload, governance");
             }
         }
         if (describe) {

@@ -12,6 +12,9 @@ public final class Stores {
      */
     public static final String OFFLOAD_PARKED = "offload-parked";
 
+    /** The governance processor's election state (one value: the Election snapshot). */
+    public static final String GOVERNANCE_ELECTION = "governance-election";
+
     private Stores() {
     }
 }

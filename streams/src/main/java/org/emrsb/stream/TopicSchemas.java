@@ -4,6 +4,9 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.avro.Schema;
+import org.emrsb.avro.DelegateStatusRecord;
+import org.emrsb.avro.EpochRecord;
+import org.emrsb.avro.GovernanceVote;
 import org.emrsb.avro.MemberCertificate;
 import org.emrsb.avro.RejectedRecord;
 import org.emrsb.avro.SignedMaskedRecord;
@@ -25,6 +28,9 @@ public final class TopicSchemas {
         schemas.put(Topics.MASKED, SignedMaskedRecord.getClassSchema());
         schemas.put(Topics.OFFLOADED, SignedMaskedRecord.getClassSchema());
         schemas.put(Topics.GOVERNANCE_MEMBERS, MemberCertificate.getClassSchema());
+        schemas.put(Topics.GOVERNANCE_VOTES, GovernanceVote.getClassSchema());
+        schemas.put(Topics.GOVERNANCE_EPOCHS, EpochRecord.getClassSchema());
+        schemas.put(Topics.GOVERNANCE_DELEGATES, DelegateStatusRecord.getClassSchema());
         VALUE_SCHEMAS = Collections.unmodifiableMap(schemas);
     }
 

@@ -1,0 +1,151 @@
+package org.emrsb.stream;
+
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.emrsb.avro.DelegateState;
+import org.emrsb.avro.DelegateStatusCode;
+import org.emrsb.avro.DelegateStatusRecord;
+import org.emrsb.avro.EpochRecord;
+import org.emrsb.avro.GovernanceVote;
+import org.emrsb.avro.RejectedRecord;
+import org.emrsb.core.crypto.Hex;
+import org.emrsb.core.crypto.VerifyingKey;
+import org.emrsb.core.governance.DelegateEntry;
+import org.emrsb.core.governance.Election;
+import org.emrsb.core.governance.GovernanceEpoch;
+import org.emrsb.core.governance.MemberDirectory;
+import org.emrsb.core.governance.SignedVote;
+
+/**
+ * The governance processor: governance.votes → governance.epochs and governance.delegates (paper §4.3).
+ * A single-partition stage and the only writer of epochs: it applies each signed approval vote to the
+ * {@link Election} (whose whole state is one value in {@link Stores#GOVERNANCE_ELECTION}) and, when a
+ * delegate's status changes, writes the new epoch with its whole delegate set to governance.epochs and
+ * each delegate's latest status to governance.delegates. A vote's time is its record's timestamp, so a
+ * replay of the topic gives the same epochs. A vote that cannot be read is a dead letter; one the
+ * election refuses (bad signature, voter not enrolled, stale) changes nothing.
+ */
+public final class GovernanceTopology {
+
+    public static final String SOURCE = "governance-source";
+    public static final String PROCESSOR = "governance-election";
+    public static final String EPOCHS_SINK = "governance-epochs-sink";
+    public static final String DELEGATES_SINK = "governance-delegates-sink";
+    public static final String REJECTED_SINK = "governance-rejected-sink";
+    private static final String STATE = "state";
+
+    /** @param delegates N, the number of ACTIVE delegates */
+    public record Components(Serde<GovernanceVote> votes, Serde<EpochRecord> epochs,
+            Serde<DelegateStatusRecord> delegateStatus, Serde<RejectedRecord> rejected, VerifyingKey authority,
+            int delegates) {
+    }
+
+    private GovernanceTopology() {
+    }
+
+    public static void build(Topology topology, Topics topics, Components components) {
+        topology.addSource(SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
+                topics.spec(Topics.GOVERNANCE_VOTES).name());
+        topology.addProcessor(PROCESSOR, () -> new ElectionProcessor(components), SOURCE);
+        topology.addStateStore(org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
+                org.apache.kafka.streams.state.Stores.persistentKeyValueStore(Stores.GOVERNANCE_ELECTION),
+                Serdes.String(), Serdes.ByteArray()), PROCESSOR);
+        topology.addSink(EPOCHS_SINK, topics.spec(Topics.GOVERNANCE_EPOCHS).name(), Serdes.String().serializer(),
+                components.epochs().serializer(), PROCESSOR);
+        topology.addSink(DELEGATES_SINK, topics.spec(Topics.GOVERNANCE_DELEGATES).name(), Serdes.String().serializer(),
+                components.delegateStatus().serializer(), PROCESSOR);
+        topology.addSink(REJECTED_SINK, topics.spec(Topics.REJECTED).name(), Serdes.ByteArray().serializer(),
+                components.rejected().serializer(), PROCESSOR);
+    }
+
+    /** The Avro form of an epoch, for governance.epochs. */
+    public static EpochRecord toAvro(GovernanceEpoch epoch) {
+        List<DelegateState> delegates = new ArrayList<>();
+        for (DelegateEntry entry : epoch.delegates()) {
+            delegates.add(new DelegateState(VerifyingKey.PREFIX + Hex.encode(entry.key()),
+                    DelegateStatusCode.valueOf(entry.status().name()), entry.approvals()));
+        }
+        return EpochRecord.newBuilder().setEpoch(epoch.epoch()).setEffectiveAt(Instant.ofEpochMilli(epoch.effectiveAt()))
+                .setCause(epoch.cause()).setDelegates(delegates).setCanonical(ByteBuffer.wrap(epoch.toBytes())).build();
+    }
+
+    static final class ElectionProcessor implements Processor<String, byte[], Object, Object> {
+        private final Components components;
+        private ProcessorContext<Object, Object> context;
+        private KeyValueStore<String, byte[]> store;
+        private MemberDirectory members;
+        private Election election;
+
+        ElectionProcessor(Components components) {
+            this.components = components;
+        }
+
+        @Override
+        public void init(ProcessorContext<Object, Object> context) {
+            this.context = context;
+            this.store = context.getStateStore(Stores.GOVERNANCE_ELECTION);
+            ReadOnlyKeyValueStore<String, byte[]> memberStore = context.getStateStore(Stores.MEMBERS);
+            this.members = MembersGlobalStore.directory(memberStore);
+            this.election = new Election(components.delegates(), components.authority());
+            byte[] saved = store.get(STATE);
+            if (saved != null) {
+                election.restore(saved);
+            }
+        }
+
+        @Override
+        public void process(Record<String, byte[]> record) {
+            SignedVote vote;
+            try {
+                GovernanceVote value = components.votes().deserializer().deserialize(Topics.GOVERNANCE_VOTES, record.value());
+                if (value == null) {
+                    throw new IllegalArgumentException("the record has no value");
+                }
+                vote = new SignedVote(org.emrsb.core.format.Vote.parse(AvroMapping.bytes(value.getVote())),
+                        AvroMapping.bytes(value.getSignature()));
+            } catch (RuntimeException e) {
+                reject(record, "bad-vote", "not a signed vote: " + e.getMessage());
+                return;
+            }
+            Optional<GovernanceEpoch> epoch = election.apply(vote, members, record.timestamp());
+            store.put(STATE, election.snapshot());
+            epoch.ifPresent(e -> publish(e, record.timestamp()));
+        }
+
+        private void publish(GovernanceEpoch epoch, long timestamp) {
+            context.forward(new Record<Object, Object>(Long.toString(epoch.epoch()), toAvro(epoch), timestamp,
+                    new RecordHeaders()), EPOCHS_SINK);
+            for (DelegateEntry entry : epoch.delegates()) {
+                String key = VerifyingKey.PREFIX + Hex.encode(entry.key());
+                DelegateStatusRecord status = new DelegateStatusRecord(key,
+                        DelegateStatusCode.valueOf(entry.status().name()), entry.approvals(), epoch.epoch(),
+                        Instant.ofEpochMilli(epoch.effectiveAt()));
+                context.forward(new Record<Object, Object>(key, status, timestamp, new RecordHeaders()), DELEGATES_SINK);
+            }
+        }
+
+        private void reject(Record<String, byte[]> record, String reason, String detail) {
+            RecordMetadata source = context.recordMetadata().orElseThrow();
+            byte[] key = record.key() == null ? null : record.key().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            RejectedRecord dead = RejectedRecord.newBuilder().setReason(reason).setDetail(detail).setStage("governance")
+                    .setSourceTopic(source.topic()).setSourcePartition(source.partition()).setSourceOffset(source.offset())
+                    .setRejectedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
+                    .setKey(key == null ? null : ByteBuffer.wrap(key))
+                    .setValue(record.value() == null ? null : ByteBuffer.wrap(record.value())).build();
+            context.forward(new Record<Object, Object>(key, dead, record.timestamp(), new RecordHeaders()), REJECTED_SINK);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package org.emrsb.stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.emrsb.avro.DelegateStatusCode;
+import org.emrsb.avro.DelegateStatusRecord;
+import org.emrsb.avro.EpochRecord;
+import org.emrsb.avro.GovernanceVote;
+import org.emrsb.avro.MemberCertificate;
+import org.emrsb.avro.RejectedRecord;
+import org.emrsb.core.crypto.MemberKeys;
+import org.emrsb.core.crypto.Role;
+import org.emrsb.core.format.EnrolmentCertificate;
+import org.emrsb.core.format.Vote;
+import org.emrsb.core.gateway.GatewayFixture;
+import org.emrsb.core.governance.GovernanceEpoch;
+import org.emrsb.core.governance.SignedCertificate;
+import org.emrsb.core.governance.SignedVote;
+import org.emrsb.schemas.AvroSerdes;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The governance processor under TopologyTestDriver: votes in, epochs and delegate statuses out. */
+class GovernanceTopologyTest {
+
+    private final GatewayFixture f = new GatewayFixture();
+    private final MemberKeys delegateA = GatewayFixture.keys(Role.DELEGATE, 21);
+    private final MemberKeys delegateB = GatewayFixture.keys(Role.DELEGATE, 22);
+    private final Serde<GovernanceVote> votes = AvroSerdes.singleObject(GovernanceVote.class);
+    private final Serde<EpochRecord> epochs = AvroSerdes.singleObject(EpochRecord.class);
+    private final Serde<DelegateStatusRecord> statuses = AvroSerdes.singleObject(DelegateStatusRecord.class);
+    private final Serde<RejectedRecord> rejected = AvroSerdes.singleObject(RejectedRecord.class);
+    private final Serde<MemberCertificate> certificates = AvroSerdes.singleObject(MemberCertificate.class);
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, byte[]> voteInput;
+    private TestOutputTopic<String, EpochRecord> epochOut;
+    private TestOutputTopic<String, DelegateStatusRecord> delegateOut;
+    private TestOutputTopic<byte[], RejectedRecord> deadOut;
+
+    @BeforeEach
+    void start() {
+        Topics topics = Topics.defaults();
+        Topology topology = new Topology();
+        MembersGlobalStore.addTo(topology, topics, certificates.deserializer(), f.authority.verifyingKey());
+        GovernanceTopology.build(topology, topics, new GovernanceTopology.Components(votes, epochs, statuses, rejected,
+                f.authority.verifyingKey(), 1));
+        Properties props = new Properties();
+        props.put("application.id", "governance-test");
+        props.put("bootstrap.servers", "unused:9092");
+        props.put("processing.guarantee", "exactly_once_v2");
+        driver = new TopologyTestDriver(topology, props);
+        TestInputTopic<String, byte[]> members = driver.createInputTopic(Topics.GOVERNANCE_MEMBERS,
+                Serdes.String().serializer(), Serdes.ByteArray().serializer());
+        f.enrol(delegateA, EnrolmentCertificate.Status.ACTIVE, GatewayFixture.NOW - 1000);
+        f.enrol(delegateB, EnrolmentCertificate.Status.ACTIVE, GatewayFixture.NOW - 1000);
+        for (SignedCertificate c : f.enrolled.values()) {
+            members.pipeInput("k", certificates.serializer().serialize(Topics.GOVERNANCE_MEMBERS,
+                    new MemberCertificate(ByteBuffer.wrap(c.certificateBytes()), ByteBuffer.wrap(c.signature()))));
+        }
+        voteInput = driver.createInputTopic(Topics.GOVERNANCE_VOTES, Serdes.String().serializer(), Serdes.ByteArray().serializer());
+        epochOut = driver.createOutputTopic(Topics.GOVERNANCE_EPOCHS, Serdes.String().deserializer(), epochs.deserializer());
+        delegateOut = driver.createOutputTopic(Topics.GOVERNANCE_DELEGATES, Serdes.String().deserializer(), statuses.deserializer());
+        deadOut = driver.createOutputTopic(Topics.REJECTED, Serdes.ByteArray().deserializer(), rejected.deserializer());
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    private void vote(MemberKeys voter, long castAt, MemberKeys... candidates) {
+        List<byte[]> keys = java.util.Arrays.stream(candidates).map(c -> c.verifyingKey().bytes()).toList();
+        SignedVote signed = SignedVote.issue(voter.signingKey(), new Vote(voter.verifyingKey().bytes(), keys, castAt));
+        voteInput.pipeInput(new TestRecord<>(voter.verifyingKey().toString(), votes.serializer().serialize(
+                Topics.GOVERNANCE_VOTES, new GovernanceVote(ByteBuffer.wrap(signed.voteBytes()),
+                        ByteBuffer.wrap(signed.signature()))), Instant.ofEpochMilli(castAt + 10)));
+    }
+
+    @Test
+    void votesElectTheTopCandidateAndEveryStatusChangeIsAnEpoch() {
+        vote(f.doctor, GatewayFixture.NOW, delegateA);
+        EpochRecord first = epochOut.readValue();
+        assertEquals(1, first.getEpoch());
+        assertEquals(List.of(delegateA.verifyingKey().toString()), first.getDelegates().stream()
+                .filter(d -> d.getStatus() == DelegateStatusCode.ACTIVE).map(d -> d.getKey()).toList());
+        assertArrayEquals(GovernanceEpoch.parse(AvroMapping.bytes(first.getCanonical())).toBytes(),
+                AvroMapping.bytes(first.getCanonical()));
+
+        vote(f.patient, GatewayFixture.NOW + 1, delegateB);
+        vote(f.secondDoctor, GatewayFixture.NOW + 2, delegateB);
+        List<EpochRecord> later = epochOut.readValuesToList();
+        assertTrue(!later.isEmpty(), "B entering the set is a status change");
+        for (int i = 0; i < later.size(); i++) {
+            assertEquals(2 + i, later.get(i).getEpoch(), "epochs are numbered without gaps");
+        }
+        EpochRecord second = later.get(later.size() - 1);
+        Map<String, DelegateStatusCode> status = second.getDelegates().stream()
+                .collect(Collectors.toMap(d -> d.getKey(), d -> d.getStatus()));
+        assertEquals(DelegateStatusCode.ACTIVE, status.get(delegateB.verifyingKey().toString()), "2 approvals beat 1");
+        assertEquals(DelegateStatusCode.STANDBY, status.get(delegateA.verifyingKey().toString()));
+
+        Map<String, DelegateStatusRecord> latest = delegateOut.readKeyValuesToMap();
+        assertEquals(2L, latest.get(delegateB.verifyingKey().toString()).getApprovals());
+        assertEquals(second.getEpoch(), latest.get(delegateB.verifyingKey().toString()).getEpoch());
+    }
+
+    @Test
+    void anUnreadableVoteIsADeadLetterAndAnUnenrolledVoterChangesNothing() {
+        voteInput.pipeInput("x", "not a vote".getBytes(StandardCharsets.UTF_8));
+        RejectedRecord dead = deadOut.readValue();
+        assertEquals("bad-vote", dead.getReason());
+        assertEquals("governance", dead.getStage());
+        vote(f.outsider, GatewayFixture.NOW, delegateA);
+        assertTrue(epochOut.isEmpty());
+        assertTrue(deadOut.isEmpty());
+    }
+}
