@@ -23,7 +23,7 @@ record DemoIdentities(Path dir, MemberKeys authority, MemberKeys gateway, Member
                 DemoCommand.keysOf(Role.DOCTOR, dir.resolve("doctor.key")),
                 DemoCommand.keysOf(Role.PATIENT, dir.resolve("patient.key")));
         if (!Files.exists(ids.gatewaySecretFile())) {
-            GatewaySettings.writeSecret(ids.gatewaySecretFile());
+            org.emrsb.core.crypto.SecretFile.create(ids.gatewaySecretFile(), new java.security.SecureRandom());
         }
         return ids;
     }

@@ -1,12 +1,10 @@
 package org.emrsb.app;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
-import org.emrsb.core.crypto.Hex;
+import org.emrsb.core.crypto.SecretFile;
 import org.emrsb.core.crypto.MemberKeys;
 import org.emrsb.core.crypto.Role;
 import org.emrsb.core.crypto.VerifyingKey;
@@ -15,6 +13,7 @@ import org.emrsb.core.gateway.GatewaySecrets;
 import org.emrsb.core.governance.MemberDirectory;
 import org.emrsb.core.masking.MaskingPolicy;
 import org.emrsb.core.masking.PolicyException;
+import org.emrsb.core.proof.TrustedAuthority;
 
 /** The gateway's keys, secret and policy, read and checked at start-up with errors that name the setting. */
 final class GatewaySettings {
@@ -47,30 +46,18 @@ final class GatewaySettings {
         return new Gateway(keys, secrets, policy, members, Clock.systemUTC(), new SecureRandom());
     }
 
-    /** The enrolment authority's key: ed25519:<hex>, or the path of its key file. */
+    /** The enrolment authority's key: ed25519:<hex>, its key file, or a file holding the ed25519: line. */
     static VerifyingKey authority(EmrsbConfig config) {
         String value = config.string("governance.authority-key");
         if (value.isEmpty()) {
             throw new EmrsbConfig.ConfigException("governance.authority-key is not set (ed25519:<hex> or a key file);"
                     + " set EMRSB_GOVERNANCE_AUTHORITY_KEY");
         }
-        if (value.startsWith(VerifyingKey.PREFIX)) {
-            try {
-                return VerifyingKey.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new EmrsbConfig.ConfigException("governance.authority-key: " + e.getMessage());
-            }
+        try {
+            return TrustedAuthority.resolve(value);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new EmrsbConfig.ConfigException("governance.authority-key: " + e.getMessage());
         }
-        return readKeys(Path.of(value), "governance.authority-key").verifyingKey();
-    }
-
-    /** Writes a new random 32-byte secret as hex, owner-only, never overwriting. */
-    static void writeSecret(Path file) throws IOException {
-        byte[] secret = new byte[32];
-        new SecureRandom().nextBytes(secret);
-        Files.writeString(Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"))), Hex.encode(secret) + "\n",
-                StandardCharsets.US_ASCII);
     }
 
     private static Path requiredPath(EmrsbConfig config, String key) {
@@ -91,7 +78,7 @@ final class GatewaySettings {
 
     private static byte[] readSecret(Path file) {
         try {
-            return Hex.decode(Files.readString(file, StandardCharsets.US_ASCII).strip(), 32, "gateway secret");
+            return SecretFile.read(file, "gateway secret");
         } catch (IOException | IllegalArgumentException e) {
             throw new EmrsbConfig.ConfigException("gateway.secret-file: cannot use " + file + ": " + e.getMessage());
         }

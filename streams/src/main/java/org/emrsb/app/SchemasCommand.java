@@ -1,5 +1,7 @@
 package org.emrsb.app;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.emrsb.stream.TopicSchemas;
 import picocli.CommandLine.Command;
@@ -22,12 +24,19 @@ final class SchemasCommand {
         }
     }
 
+    /** Registers every topic's value schema and prints one line per subject. */
     static void registerAll(EmrsbConfig config) {
+        register(config).forEach((topic, id) -> System.out.printf("schema %-26s %s id=%d%n",
+                TopicSchemas.valueSubject(topic), TopicSchemas.valueSchemas().get(topic).getFullName(), id));
+    }
+
+    /** Registers every topic's value schema under its subject; topic to schema id, in pipeline order. */
+    static Map<String, Integer> register(EmrsbConfig config) {
         SchemaRegistrar registrar = new SchemaRegistrar(config.registry());
+        Map<String, Integer> ids = new LinkedHashMap<>();
         TopicSchemas.valueSchemas().forEach((topic, schema) -> {
-            String subject = TopicSchemas.valueSubject(topic);
-            int id = registrar.register(subject, schema);
-            System.out.printf("schema %-26s %s id=%d%n", subject, schema.getFullName(), id);
+            ids.put(topic, registrar.register(TopicSchemas.valueSubject(topic), schema));
         });
+        return ids;
     }
 }

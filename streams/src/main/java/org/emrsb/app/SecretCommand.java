@@ -14,7 +14,7 @@ final class SecretCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try {
-            GatewaySettings.writeSecret(out);
+            org.emrsb.core.crypto.SecretFile.create(out, new java.security.SecureRandom());
         } catch (java.nio.file.FileAlreadyExistsException e) {
             throw new IllegalArgumentException(out + " already exists; secret never overwrites a file");
         }

@@ -1,5 +1,6 @@
 package org.emrsb.app;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
@@ -15,20 +16,20 @@ final class SetupCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         EmrsbConfig config = common.config();
-        try (Admin admin = KafkaClients.admin(config)) {
-            TopicsCommand.print(new TopicProvisioner(admin, config).ensure(config.topics()));
-        }
+        TopicsCommand.print(ensureTopics(config));
         SchemasCommand.registerAll(config);
         return 0;
     }
 
     /** Topics and schemas, quietly: for commands that need them before they start. */
     static void ensure(EmrsbConfig config) {
+        ensureTopics(config);
+        SchemasCommand.register(config);
+    }
+
+    private static List<TopicProvisioner.Outcome> ensureTopics(EmrsbConfig config) {
         try (Admin admin = KafkaClients.admin(config)) {
-            new TopicProvisioner(admin, config).ensure(config.topics());
+            return new TopicProvisioner(admin, config).ensure(config.topics());
         }
-        SchemaRegistrar registrar = new SchemaRegistrar(config.registry());
-        org.emrsb.stream.TopicSchemas.valueSchemas().forEach((topic, schema) ->
-                registrar.register(org.emrsb.stream.TopicSchemas.valueSubject(topic), schema));
     }
 }

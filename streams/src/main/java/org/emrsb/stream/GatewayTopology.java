@@ -1,6 +1,5 @@
 package org.emrsb.stream;
 
-import java.time.Instant;
 import java.util.function.Function;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serde;
@@ -105,16 +104,9 @@ public final class GatewayTopology {
 
         private void reject(Record<byte[], byte[]> record, String reason, String detail) {
             RecordMetadata source = context.recordMetadata().orElseThrow();
-            RejectedRecord dead = RejectedRecord.newBuilder()
-                    .setReason(reason).setDetail(detail).setStage("gateway")
-                    .setSourceTopic(source.topic()).setSourcePartition(source.partition())
-                    .setSourceOffset(source.offset()).setRejectedAt(Instant.ofEpochMilli(System.currentTimeMillis()))
-                    .setKey(record.key() == null ? null : AvroMapping.wrap(record.key()))
-                    .setValue(record.value() == null ? null : AvroMapping.wrap(record.value()))
-                    .build();
             LOG.info("gateway rejected {} ({}): {}", position(), reason, detail);
-            context.forward(new Record<Object, Object>(record.key(), dead, record.timestamp(), new RecordHeaders()),
-                    REJECTED_SINK);
+            DeadLetters.forward(context, REJECTED_SINK, "gateway", reason, detail, source.topic(), source.partition(),
+                    source.offset(), record.key(), record.value(), record.timestamp());
         }
 
         private String position() {

@@ -1,6 +1,7 @@
 package org.emrsb.stream;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -139,13 +140,9 @@ public final class GovernanceTopology {
 
         private void reject(Record<String, byte[]> record, String reason, String detail) {
             RecordMetadata source = context.recordMetadata().orElseThrow();
-            byte[] key = record.key() == null ? null : record.key().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            RejectedRecord dead = RejectedRecord.newBuilder().setReason(reason).setDetail(detail).setStage("governance")
-                    .setSourceTopic(source.topic()).setSourcePartition(source.partition()).setSourceOffset(source.offset())
-                    .setRejectedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
-                    .setKey(key == null ? null : ByteBuffer.wrap(key))
-                    .setValue(record.value() == null ? null : ByteBuffer.wrap(record.value())).build();
-            context.forward(new Record<Object, Object>(key, dead, record.timestamp(), new RecordHeaders()), REJECTED_SINK);
+            DeadLetters.forward(context, REJECTED_SINK, "governance", reason, detail, source.topic(), source.partition(),
+                    source.offset(), record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8),
+                    record.value(), record.timestamp());
         }
     }
 }

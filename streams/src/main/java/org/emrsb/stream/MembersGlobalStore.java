@@ -1,6 +1,5 @@
 package org.emrsb.stream;
 
-import java.nio.ByteBuffer;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -74,7 +73,8 @@ public final class MembersGlobalStore {
             SignedCertificate signed;
             try {
                 MemberCertificate value = values.deserialize(topic, record.value());
-                signed = SignedCertificate.of(bytes(value.getCertificate()), bytes(value.getSignature()));
+                signed = SignedCertificate.of(AvroMapping.bytes(value.getCertificate()),
+                        AvroMapping.bytes(value.getSignature()));
             } catch (RuntimeException e) {
                 LOG.warn("skipping an unreadable certificate on {} (key {}): {}", topic, record.key(), e.getMessage());
                 return;
@@ -95,13 +95,6 @@ public final class MembersGlobalStore {
             if (current == null || SignedCertificate.parse(current).certificate().issuedAt() < signed.certificate().issuedAt()) {
                 store.put(key, signed.toBytes());
             }
-        }
-
-        private static byte[] bytes(ByteBuffer buffer) {
-            ByteBuffer copy = buffer.duplicate();
-            byte[] out = new byte[copy.remaining()];
-            copy.get(out);
-            return out;
         }
     }
 }

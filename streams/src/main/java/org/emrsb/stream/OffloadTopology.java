@@ -1,6 +1,7 @@
 package org.emrsb.stream;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -232,16 +233,10 @@ public final class OffloadTopology {
         private void reject(ParkedRecord entry, String reason, String detail) {
             LOG.info("offload rejected {}-{}@{} ({}): {}", entry.getSourceTopic(), entry.getSourcePartition(),
                     entry.getSourceOffset(), reason, detail);
-            RejectedRecord dead = RejectedRecord.newBuilder()
-                    .setReason(reason).setDetail(detail).setStage("offload")
-                    .setSourceTopic(entry.getSourceTopic()).setSourcePartition(entry.getSourcePartition())
-                    .setSourceOffset(entry.getSourceOffset())
-                    .setRejectedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
-                    .setKey(entry.getKey() == null ? null : ByteBuffer.wrap(entry.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
-                    .setValue(entry.getValue())
-                    .build();
-            byte[] key = entry.getKey() == null ? null : entry.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            context.forward(new Record<Object, Object>(key, dead, entry.getTimestamp(), new RecordHeaders()), REJECTED_SINK);
+            DeadLetters.forward(context, REJECTED_SINK, "offload", reason, detail, entry.getSourceTopic(),
+                    entry.getSourcePartition(), entry.getSourceOffset(),
+                    entry.getKey() == null ? null : entry.getKey().getBytes(StandardCharsets.UTF_8),
+                    entry.getValue() == null ? null : AvroMapping.bytes(entry.getValue()), entry.getTimestamp());
         }
     }
 }

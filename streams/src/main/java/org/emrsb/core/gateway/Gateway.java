@@ -98,10 +98,11 @@ public final class Gateway {
         if (parties.rejection() != null) {
             return parties.rejection();
         }
-        if (!Signatures.verify(submitterKey, body.toBytes(), submission.signature())) {
+        byte[] submissionBytes = body.toBytes();
+        if (!Signatures.verify(submitterKey, submissionBytes, submission.signature())) {
             return new Rejected(Reasons.BAD_SIGNATURE, "the submitter's signature does not verify over the submission");
         }
-        return mask(submission, parties.certificates(), now);
+        return mask(submission, submissionBytes, parties.certificates(), now);
     }
 
     /** The submitter's and the counterparty's certificates in force, or why there are none. */
@@ -137,7 +138,8 @@ public final class Gateway {
         return new Parties(certificates, null);
     }
 
-    private GatewayOutcome mask(RawSubmission submission, EnrolmentCertificate[] parties, long now) {
+    private GatewayOutcome mask(RawSubmission submission, byte[] submissionBytes, EnrolmentCertificate[] parties,
+            long now) {
         SubmissionBody body = submission.body();
         if (body.format() == BodyFormat.HL7V2) {
             return new Rejected(Reasons.UNSUPPORTED_FORMAT, "HL7 v2 bodies arrive through the HL7 connector as FHIR");
@@ -163,12 +165,12 @@ public final class Gateway {
                     + fieldOnly(result.rejection().get()));
         }
         String pseudonym = Pseudonyms.of(secrets.maskingKeys().pseudonymKey(), subject.asText());
-        return sign(submission, parties, CanonicalJson.canonicalize(result.masked()), pseudonym,
+        return sign(submission, submissionBytes, parties, CanonicalJson.canonicalize(result.masked()), pseudonym,
                 result.warnings().stream().map(Gateway::fieldOnly).toList(), now);
     }
 
-    private Masked sign(RawSubmission submission, EnrolmentCertificate[] parties, byte[] maskedBody,
-            String pseudonym, List<String> warnings, long now) {
+    private Masked sign(RawSubmission submission, byte[] submissionBytes, EnrolmentCertificate[] parties,
+            byte[] maskedBody, String pseudonym, List<String> warnings, long now) {
         SubmissionBody body = submission.body();
         List<X25519PublicKey> recipients = List.of(X25519PublicKey.of(parties[0].encryptionKey()),
                 X25519PublicKey.of(parties[1].encryptionKey()));
@@ -184,7 +186,7 @@ public final class Gateway {
                     encrypted.nonce(), wrapped));
             ciphertexts.add(encrypted.ciphertext());
         }
-        byte[] commitment = MaskedRecord.rawCommitment(secrets.commitmentSalt(body.submissionId()), body.toBytes());
+        byte[] commitment = MaskedRecord.rawCommitment(secrets.commitmentSalt(body.submissionId()), submissionBytes);
         MaskedRecord record = new MaskedRecord(body.submissionId(), now, body.format(), maskedBody, policy.id(),
                 policy.version(), policy.hash(), commitment, body.submitterKey(), body.counterpartyKey(),
                 gatewayKeys.verifyingKey().bytes(), refs);

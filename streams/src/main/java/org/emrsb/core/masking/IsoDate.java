@@ -16,6 +16,15 @@ record IsoDate(int year, int month, int day, String rest) {
             Pattern.compile("[T ]([01]\\d|2[0-3]):[0-5]\\d(:([0-5]\\d|60)(\\.\\d{1,9})?)?(Z|[+-]([01]\\d|2[0-3])(:?[0-5]\\d)?)?");
 
     /** The date in {@code text}, or null if it is not one of the forms above or not a real date. */
+    /** The date a value holds, or null after warning that it is not one (the caller masks it whole). */
+    static IsoDate parseOrWarn(com.fasterxml.jackson.databind.JsonNode value, MaskContext context, String where) {
+        IsoDate date = value.isTextual() ? parse(value.textValue()) : null;
+        if (date == null) {
+            context.warn(where, "not an ISO 8601 date (" + Values.kind(value) + "); replaced by *");
+        }
+        return date;
+    }
+
     static IsoDate parse(String text) {
         String s = text.strip();
         int n = s.length();

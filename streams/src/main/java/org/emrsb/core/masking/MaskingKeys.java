@@ -2,10 +2,9 @@ package org.emrsb.core.masking;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import org.emrsb.core.crypto.Hex;
+import org.emrsb.core.crypto.SecretFile;
 import org.emrsb.core.crypto.Hkdf;
 
 /**
@@ -57,11 +56,7 @@ public record MaskingKeys(byte[] pseudonymKey, byte[] dateShiftKey) {
      * @throws IllegalArgumentException if it does not hold exactly 64 lowercase hex characters
      */
     public static MaskingKeys fromSecretFile(Path file) throws IOException {
-        if (Files.size(file) > 1024) {
-            throw new IllegalArgumentException(file + ": not a masking secret (expected 64 lowercase hex characters)");
-        }
-        String text = Files.readString(file, StandardCharsets.US_ASCII).strip();
-        byte[] secret = Hex.decode(text, KEY_LENGTH, file + ": masking secret");
+        byte[] secret = SecretFile.read(file, "masking secret");
         try {
             return derive(secret);
         } finally {

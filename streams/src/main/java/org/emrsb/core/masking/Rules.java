@@ -248,9 +248,8 @@ final class Rules {
 
         @Override
         public JsonNode apply(JsonNode value, MaskContext context, String where) {
-            IsoDate date = value.isTextual() ? IsoDate.parse(value.textValue()) : null;
+            IsoDate date = IsoDate.parseOrWarn(value, context, where);
             if (date == null) {
-                context.warn(where, "not an ISO 8601 date (" + Values.kind(value) + "); replaced by *");
                 return Values.STAR;
             }
             if (!date.hasDay()) {

@@ -13,7 +13,6 @@ import org.emrsb.core.format.Sha256;
 import org.emrsb.core.ipfs.Cid;
 import org.emrsb.core.ipfs.IpfsException;
 import org.emrsb.core.ipfs.KuboClient;
-import org.emrsb.core.ipfs.UnixFs;
 
 /**
  * Gets an attachment back for one of its recipients (the submitter or the counterparty): fetches the
@@ -46,12 +45,9 @@ public final class AttachmentFetcher {
         WrappedKey wrapped = wrappedFor(attachment, member);
         byte[] ciphertext;
         try {
-            ciphertext = client.cat(cid, attachment.ciphertextSize());
+            ciphertext = client.catVerified(cid, attachment.ciphertextSize());
         } catch (IpfsException e) {
             throw new FetchException("cannot fetch " + cid + " from IPFS: " + e.getMessage(), e);
-        }
-        if (!Arrays.equals(UnixFs.cidOf(ciphertext).cid().bytes(), cid.bytes())) {
-            throw new FetchException("the node returned bytes that are not " + cid);
         }
         if (ciphertext.length != attachment.ciphertextSize()
                 || !MessageDigest.isEqual(Sha256.hash(ciphertext), attachment.ciphertextSha256())) {

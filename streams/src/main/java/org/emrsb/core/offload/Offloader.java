@@ -2,15 +2,12 @@ package org.emrsb.core.offload;
 
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.emrsb.core.format.Sha256;
 import org.emrsb.core.ipfs.BlockStat;
 import org.emrsb.core.ipfs.Cid;
-import org.emrsb.core.ipfs.CidResult;
 import org.emrsb.core.ipfs.IpfsException;
 import org.emrsb.core.ipfs.KuboClient;
-import org.emrsb.core.ipfs.UnixFs;
 
 /**
  * Moves a masked record's attachments to IPFS (paper §3.4, Figure 3 steps 3–4): inline ciphertext is
@@ -104,14 +101,9 @@ public final class Offloader {
             throw new Refusal(CIPHERTEXT_MISMATCH, "attachment " + index
                     + ": the ciphertext does not match the size and hash the gateway signed");
         }
-        CidResult local = UnixFs.cidOf(ciphertext);
-        CidResult stored = client.add(ciphertext);
-        if (!Arrays.equals(local.cid().bytes(), stored.cid().bytes()) || local.size() != stored.size()) {
-            throw new Refusal(CID_MISMATCH, "attachment " + index + ": the node stored " + stored.cid()
-                    + " (" + stored.size() + " bytes), we computed " + local.cid() + " (" + local.size() + " bytes)");
-        }
-        client.pinAdd(local.cid());
-        return local.cid();
+        // add pins, computes the CID locally while uploading and refuses (PROTOCOL, a cid-mismatch here)
+        // any answer whose CID or size differs from ours.
+        return client.add(ciphertext).cid();
     }
 
     private Cid claimCheck(int index, Attachment a) throws IpfsException, Refusal {
