@@ -15,6 +15,33 @@ public final class Stores {
     /** The governance processor's election state (one value: the Election snapshot). */
     public static final String GOVERNANCE_ELECTION = "governance-election";
 
+    /** Global store over governance.epochs: each epoch's canonical bytes by number, and the current number. */
+    public static final String GOVERNANCE_EPOCHS = "epochs-store";
+
+    /** The delegate stage's chain head: the chain number (decimal) to its {@code ChainHead} bytes. */
+    public static final String LEDGER_CHAIN_HEAD = "ledger-chain-head";
+
+    /** Transactions by id (lowercase hex) to their LedgerTransaction (single-object Avro). */
+    public static final String LEDGER_TRANSACTIONS = "ledger-transactions";
+
+    /** {@code <chain:10>/<sequence:19>} to the transaction id's 32 bytes: what an inclusion proof is built from. */
+    public static final String LEDGER_SEQUENCES = "ledger-sequences";
+
+    /** {@code <pseudonym>/<chain:10>/<sequence:19>} to the transaction id's 32 bytes: a patient's records. */
+    public static final String LEDGER_PATIENTS = "ledger-patients";
+
+    /** {@code <chain:10>/<height:19>} to the sealed LedgerBlock (single-object Avro). */
+    public static final String LEDGER_BLOCKS = "ledger-blocks";
+
+    /** {@code <chain:10>/<lastSequence:19>} to the block's height (8 bytes): which block holds a sequence. */
+    public static final String LEDGER_BLOCK_ENDS = "ledger-block-ends";
+
+    /**
+     * Offloaded records waiting for this chain's owner to be an ACTIVE delegate, in arrival order
+     * ({@code <19-digit counter>}); they move with the task to the next owner. Masked data only.
+     */
+    public static final String LEDGER_PENDING = "ledger-pending";
+
     private Stores() {
     }
 }

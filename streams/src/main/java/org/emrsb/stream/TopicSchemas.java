@@ -7,6 +7,8 @@ import org.apache.avro.Schema;
 import org.emrsb.avro.DelegateStatusRecord;
 import org.emrsb.avro.EpochRecord;
 import org.emrsb.avro.GovernanceVote;
+import org.emrsb.avro.LedgerBlock;
+import org.emrsb.avro.LedgerTransaction;
 import org.emrsb.avro.MemberCertificate;
 import org.emrsb.avro.RejectedRecord;
 import org.emrsb.avro.SignedMaskedRecord;
@@ -27,6 +29,8 @@ public final class TopicSchemas {
         schemas.put(Topics.REJECTED, RejectedRecord.getClassSchema());
         schemas.put(Topics.MASKED, SignedMaskedRecord.getClassSchema());
         schemas.put(Topics.OFFLOADED, SignedMaskedRecord.getClassSchema());
+        schemas.put(Topics.LEDGER_TX, LedgerTransaction.getClassSchema());
+        schemas.put(Topics.LEDGER_BLOCKS, LedgerBlock.getClassSchema());
         schemas.put(Topics.GOVERNANCE_MEMBERS, MemberCertificate.getClassSchema());
         schemas.put(Topics.GOVERNANCE_VOTES, GovernanceVote.getClassSchema());
         schemas.put(Topics.GOVERNANCE_EPOCHS, EpochRecord.getClassSchema());

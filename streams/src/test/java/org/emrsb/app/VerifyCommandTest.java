@@ -140,7 +140,12 @@ class VerifyCommandTest {
         assertEquals(0, run("verify", oneAccept.toString()).exit());
         assertFailedAt(run("verify", oneAccept.toString(), "--quorum", "2"), "block.quorum");
         assertEquals(0, run("verify", write(fx.bundle()).toString(), "--quorum", "2").exit());
-        assertEquals(2, run("verify", oneAccept.toString(), "--quorum", "0").exit(), "an invalid option");
+        assertEquals(2, run("verify", oneAccept.toString(), "--quorum", "-1").exit(), "an invalid option");
+        Path none = write(fx.bundle(Part.BITCOIN, fx.delegateCertificate, List.of()));
+        assertFailedAt(run("verify", none.toString()), "block.quorum");
+        Result withoutMonitors = run("verify", none.toString(), "--quorum", "0");
+        assertEquals(0, withoutMonitors.exit(), withoutMonitors.toString());
+        assertTrue(withoutMonitors.out().contains("no monitor verdicts required (quorum 0)"), withoutMonitors.out());
     }
 
     @Test

@@ -55,14 +55,15 @@ public final class BundleVerifier {
      *                  present beyond it are checked all the same
      * @param authority the enrolment authority certificates must chain to; null to trust the bundle's
      *                  own {@code authorityKey} (reported as such)
-     * @param quorum    how many distinct monitors must have accepted the block, at least 1
+     * @param quorum    how many distinct monitors must have accepted the block; 0 for a ledger that runs
+     *                  without monitors, which the report then says in its {@code block.quorum} step
      * @param bitcoind  where to confirm the Bitcoin block's height; null to leave it unverified
      */
     public record Options(Part require, VerifyingKey authority, int quorum, BlockHashLookup bitcoind) {
         public Options {
             Objects.requireNonNull(require, "require");
-            if (quorum < 1) {
-                throw new IllegalArgumentException("the quorum is at least 1, was " + quorum);
+            if (quorum < 0) {
+                throw new IllegalArgumentException("the quorum is at least 0, was " + quorum);
             }
         }
 
@@ -334,7 +335,7 @@ public final class BundleVerifier {
                 if (accepting.size() < options.quorum()) {
                     throw new Failed(counted);
                 }
-                return counted;
+                return options.quorum() == 0 ? counted + ": no monitor verdicts required (quorum 0)" : counted;
             });
         }
 
