@@ -15,12 +15,15 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.emrsb.avro.LedgerBlock;
+import org.emrsb.avro.LedgerTransaction;
 import org.emrsb.avro.SignedMaskedRecord;
 import org.emrsb.core.crypto.MemberKeys;
 import org.emrsb.core.crypto.Role;
 import org.emrsb.core.crypto.Signatures;
 import org.emrsb.core.crypto.VerifyingKey;
 import org.emrsb.stream.AvroMapping;
+import org.emrsb.stream.LedgerQueries;
 import org.emrsb.stream.Topics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,13 +33,17 @@ import picocli.CommandLine.Option;
  * {@code ops/emrsb demo}: submits records through the pipeline and prints what each stage made of them.
  * It creates (once, under $EMRSB_HOME/demo-keys) an enrolment authority, a gateway, a doctor and a patient, enrols
  * them, runs the pipeline's stages in this process, has the doctor sign and submit each record about
- * the patient (the first with a small attachment), and prints the masked records from emr.masked with
- * their gateway signatures checked. Each later stage extends it.
+ * the patient (the first with a small attachment), and prints the masked records with their gateway
+ * signatures checked. A delegate new to this run is enrolled and voted onto the board; once the first
+ * record's block is sealed, its proof bundle is written to proof.json and verified up to the block.
  */
 @Command(name = "demo", description = "Submit the paper's sample records (or --records FILE) and print the result.")
 final class DemoCommand implements Callable<Integer> {
 
     static final String APPLICATION_ID = "emrsb-demo";
+    /** The demo's block interval: seconds, so that a block seals while you watch (a minute by default). */
+    static final Duration BLOCK_INTERVAL = Duration.ofSeconds(5);
+    private static final Duration PROOF_TIMEOUT = Duration.ofSeconds(90);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Mixin
@@ -60,25 +67,33 @@ final class DemoCommand implements Callable<Integer> {
 
         Files.createDirectories(out);
         Path keys = demoKeys();
-        DemoIdentities ids = DemoIdentities.prepare(keys);
+        Path delegateKey = out.resolve("delegate.key");
+        DemoIdentities ids = DemoIdentities.prepare(keys, delegateKey);
         EmrsbConfig config = base.with(Map.of(
                 "governance.authority-key", ids.authority().verifyingKey().toString(),
                 "gateway.key-file", ids.gatewayKeyFile().toString(),
-                "gateway.secret-file", ids.gatewaySecretFile().toString()), "demo " + keys);
+                "gateway.secret-file", ids.gatewaySecretFile().toString(),
+                "delegate.key-file", delegateKey.toString(),
+                "ledger.block.interval", BLOCK_INTERVAL.toMillis() + "ms"), "demo " + keys);
         ids.enrolAll(config);
         progress("enrolled gateway %s, doctor %s and patient %s (authority %s)", ids.gateway().verifyingKey(),
                 ids.doctor().verifyingKey(), ids.patient().verifyingKey(), ids.authority().verifyingKey());
+        ids.elect(config);
+        progress("enrolled delegate %s (new this run); the doctor and the patient vote it onto the board",
+                ids.delegate().verifyingKey());
 
-        try (Pipeline pipeline = Pipeline.start(config,
-                EnumSet.of(Pipeline.StageRole.GATEWAY, Pipeline.StageRole.OFFLOAD), APPLICATION_ID)) {
-            pipeline.awaitRunning(Duration.ofSeconds(60));
-            progress("pipeline running: gateway, offload (exactly-once, application id %s)", APPLICATION_ID);
+        try (Pipeline pipeline = Pipeline.start(config, EnumSet.allOf(Pipeline.StageRole.class), APPLICATION_ID)) {
+            pipeline.awaitRunning(Duration.ofSeconds(120));
+            progress("pipeline running: gateway, offload, governance, delegate (exactly-once, application ids %s and "
+                    + "%s%s); blocks seal every %d s here (a minute by default)", APPLICATION_ID, APPLICATION_ID,
+                    Pipeline.DELEGATES_SUFFIX, BLOCK_INTERVAL.toSeconds());
             DemoTraffic traffic = new DemoTraffic(config, ids);
             List<DemoTraffic.Outcome> outcomes = traffic.submitAndCollect(entries, Duration.ofSeconds(90));
             print(entries, outcomes, ids);
             fetchBack(config, outcomes.get(0).masked(), ids);
+            proveFirst(pipeline, outcomes.get(0), ids);
         }
-        progress("done; the ledger and anchoring stages arrive in later releases");
+        progress("done; monitors and Bitcoin anchoring arrive in later releases");
         System.out.println();
         System.out.println("Output written to " + out.toAbsolutePath());
         return 0;
@@ -158,6 +173,54 @@ final class DemoCommand implements Callable<Integer> {
             throw new IllegalStateException("the fetched attachment differs from the submitted one");
         }
         progress("attachment written to %s", file);
+    }
+
+    /**
+     * The first record's transaction, once its block is sealed: its proof bundle goes to proof.json and
+     * is verified offline up to the block, as anyone would with {@code ops/emrsb verify}.
+     */
+    private void proveFirst(Pipeline pipeline, DemoTraffic.Outcome first, DemoIdentities ids) throws Exception {
+        String submissionId = first.masked().getSubmissionId();
+        progress("waiting for %s's transaction to be sealed in a block", submissionId);
+        LedgerQueries.Proof proof = awaitSealed(pipeline, first.key(), submissionId, ids);
+        LedgerTransaction tx = proof.transaction();
+        LedgerBlock block = proof.block().orElseThrow();
+        System.out.println();
+        System.out.printf("== the ledger: transaction %s, chain %d sequence %d, signed by delegate %s at epoch %d;%n"
+                + "   sealed in block %d of chain %d (%d transactions, Merkle root %s...) ==%n", tx.getId(),
+                tx.getChain(), tx.getSequence(), tx.getDelegateKey(), tx.getEpoch(), block.getHeight(),
+                block.getChain(), block.getTxCount(), block.getMerkleRoot().substring(0, 16));
+        Path file = out.resolve("proof.json");
+        Files.writeString(file, proof.bundle().toJson(), StandardCharsets.UTF_8);
+        progress("proof bundle written to %s; verifying it offline: ops/emrsb verify %s --require block --quorum 0 "
+                + "--authority %s", file, file, ids.authorityKey());
+        System.out.println();
+        int exit = new picocli.CommandLine(new Main()).execute("verify", file.toString(), "--require", "block",
+                "--quorum", "0", "--authority", ids.authorityKey().toString());
+        if (exit != 0) {
+            throw new IllegalStateException("the proof of " + tx.getId() + " does not verify (exit " + exit + ")");
+        }
+    }
+
+    private static LedgerQueries.Proof awaitSealed(Pipeline pipeline, String pseudonym, String submissionId,
+            DemoIdentities ids) throws InterruptedException {
+        long deadline = System.nanoTime() + PROOF_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                LedgerQueries ledger = LocalLedger.of(pipeline.ledger());
+                for (String id : ledger.patientTransactions(pseudonym)) {
+                    var proof = ledger.proof(id, ids.authorityKey()).orElseThrow();
+                    if (proof.transaction().getSubmissionId().equals(submissionId) && proof.block().isPresent()) {
+                        return proof;
+                    }
+                }
+            } catch (org.apache.kafka.streams.errors.InvalidStateStoreException e) {
+                // rebalancing: the stores are back shortly
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException(submissionId + " was not sealed in a block within " + PROOF_TIMEOUT.toSeconds()
+                + " s; is the delegate ACTIVE? (ops/emrsb delegates)");
     }
 
     /** The masked body (canonical JSON, sorted keys) shown in the submitted record's field order. */

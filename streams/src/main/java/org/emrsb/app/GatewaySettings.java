@@ -60,7 +60,7 @@ final class GatewaySettings {
         }
     }
 
-    private static Path requiredPath(EmrsbConfig config, String key) {
+    static Path requiredPath(EmrsbConfig config, String key) {
         String value = config.string(key);
         if (value.isEmpty()) {
             throw new EmrsbConfig.ConfigException(key + " is not set; set " + EmrsbConfig.environmentName(key));
@@ -68,7 +68,7 @@ final class GatewaySettings {
         return Path.of(value);
     }
 
-    private static MemberKeys readKeys(Path file, String key) {
+    static MemberKeys readKeys(Path file, String key) {
         try {
             return MemberKeys.read(file);
         } catch (IOException e) {

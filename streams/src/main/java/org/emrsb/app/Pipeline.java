@@ -8,13 +8,16 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.emrsb.avro.EpochRecord;
 import org.emrsb.avro.MemberCertificate;
 import org.emrsb.core.crypto.VerifyingKey;
 import org.emrsb.schemas.AvroSerdes;
 import org.emrsb.core.ipfs.KuboClient;
 import org.emrsb.core.offload.Offloader;
 import org.emrsb.stream.GatewayTopology;
+import org.emrsb.stream.EpochsGlobalStore;
 import org.emrsb.stream.GovernanceTopology;
+import org.emrsb.stream.LedgerTopology;
 import org.emrsb.stream.OffloadTopology;
 import org.emrsb.stream.MembersGlobalStore;
 import org.emrsb.stream.Topics;
@@ -22,25 +25,36 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Streams application: one topology holding the stages of the roles this instance runs, wired with
- * the production serdes and started with exactly-once processing.
+ * The Streams application: the stages of the roles this process runs, wired with the production serdes
+ * and started with exactly-once processing. The gateway, offload and governance roles share one
+ * instance (application id {@code ID}); the delegate role runs in its own instance (application id
+ * {@code ID-delegates}, the delegates' group) under a {@link DelegateSupervisor}, so that a delegate
+ * voted out leaves the delegates' group without stopping the other stages.
  */
 final class Pipeline implements AutoCloseable {
 
     /** The roles an instance can run. Later stages add theirs. */
-    enum StageRole { GATEWAY, OFFLOAD, GOVERNANCE }
+    enum StageRole { GATEWAY, OFFLOAD, GOVERNANCE, DELEGATE }
+
+    /** The suffix of the delegates' application id. */
+    static final String DELEGATES_SUFFIX = "-delegates";
 
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
 
     private final KafkaStreams streams;
+    private final DelegateSupervisor delegate;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private Pipeline(KafkaStreams streams) {
+    private Pipeline(KafkaStreams streams, DelegateSupervisor delegate) {
         this.streams = streams;
+        this.delegate = delegate;
     }
 
-    /** The topology of the given roles (exposed for describing and testing). */
+    /** The topology of the given roles (exposed for describing and testing); the delegate role alone or none. */
     static Topology topology(EmrsbConfig config, Set<StageRole> roles) {
+        if (roles.contains(StageRole.DELEGATE) && roles.size() > 1) {
+            throw new IllegalArgumentException("the delegate role runs in its own instance; describe it alone");
+        }
         Topics topics = config.topics();
         VerifyingKey authority = GatewaySettings.authority(config);
         Topology topology = new Topology();
@@ -65,6 +79,16 @@ final class Pipeline implements AutoCloseable {
                     AvroSerdes.registry(config.registry(), false), AvroSerdes.registry(config.registry(), false),
                     authority, config.integer("governance.delegates", 1, 10_000)));
         }
+        if (roles.contains(StageRole.DELEGATE)) {
+            DelegateSettings delegate = DelegateSettings.load(config);
+            EpochsGlobalStore.addTo(topology, topics,
+                    AvroSerdes.<EpochRecord>registry(config.registry(), false).deserializer());
+            LedgerTopology.build(topology, topics, new LedgerTopology.Components(
+                    AvroSerdes.registry(config.registry(), false), AvroSerdes.registry(config.registry(), false),
+                    AvroSerdes.registry(config.registry(), false), AvroSerdes.registry(config.registry(), false),
+                    delegate.keys().signingKey(), delegate.blockInterval(), delegate.blockMaxTransactions(),
+                    Duration.ofSeconds(5)));
+        }
         return topology;
     }
 
@@ -78,47 +102,107 @@ final class Pipeline implements AutoCloseable {
     }
 
     static Pipeline start(EmrsbConfig config, Set<StageRole> roles, String applicationId) {
-        KafkaStreams streams = new KafkaStreams(topology(config, EnumSet.copyOf(roles)),
-                StreamsSettings.of(config, applicationId));
-        Pipeline pipeline = new Pipeline(streams);
+        EnumSet<StageRole> others = EnumSet.copyOf(roles);
+        boolean runsDelegate = others.remove(StageRole.DELEGATE);
+        Pipeline[] self = new Pipeline[1];
+        KafkaStreams streams = others.isEmpty() ? null
+                : instance(topology(config, others), StreamsSettings.of(config, applicationId), "pipeline",
+                        () -> self[0].stopped.countDown());
+        DelegateSupervisor delegate = null;
+        if (runsDelegate) {
+            Topology ledger = topology(config, EnumSet.of(StageRole.DELEGATE)); // checks the settings now
+            DelegateSettings settings = DelegateSettings.load(config);
+            delegate = new DelegateSupervisor(config, settings.keys().verifyingKey(),
+                    () -> instance(ledger, StreamsSettings.of(config, applicationId + DELEGATES_SUFFIX), "ledger",
+                            () -> { }));
+        }
+        self[0] = new Pipeline(streams, delegate);
+        if (streams != null) {
+            streams.start();
+        }
+        if (delegate != null) {
+            DelegateSupervisor supervised = delegate;
+            Thread watcher = new Thread(() -> {
+                try {
+                    supervised.awaitDone();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                self[0].stopped.countDown();
+            }, "emrsb-delegate-watcher");
+            watcher.setDaemon(true);
+            watcher.start();
+            delegate.start();
+        }
+        return self[0];
+    }
+
+    private static KafkaStreams instance(Topology topology, java.util.Properties props, String name, Runnable onStop) {
+        KafkaStreams streams = new KafkaStreams(topology, props);
         streams.setUncaughtExceptionHandler(e -> {
-            LOG.error("a stream thread failed; shutting this instance down so it can be restarted clean", e);
+            LOG.error("a stream thread of the {} failed; shutting it down so it can be restarted clean", name, e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
         streams.setStateListener((now, before) -> {
-            LOG.info("pipeline {} -> {}", before, now);
+            LOG.info("{} {} -> {}", name, before, now);
             if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
-                pipeline.stopped.countDown();
+                onStop.run();
             }
         });
-        streams.start();
-        return pipeline;
+        return streams;
     }
 
-    /** Waits until the instance is RUNNING (its global store restored and tasks assigned). */
+    /**
+     * Waits until every instance is RUNNING (global stores restored, tasks assigned); the ledger
+     * instance only once its delegate is ACTIVE and has joined.
+     */
     void awaitRunning(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (streams.state() != KafkaStreams.State.RUNNING) {
-            if (streams.state() == KafkaStreams.State.ERROR || streams.state() == KafkaStreams.State.NOT_RUNNING) {
-                throw new IllegalStateException("the pipeline stopped while starting (state " + streams.state() + ")");
+        while (!running(streams) || (delegate != null && (delegate.streams() == null || !running(delegate.streams())))) {
+            if (stopped.getCount() == 0) {
+                throw new IllegalStateException("the pipeline stopped while starting"
+                        + (delegate != null && delegate.leftBecause() != null ? ": " + delegate.leftBecause() : ""));
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the pipeline is not running after " + timeout.toSeconds() + "s (state "
-                        + streams.state() + ")");
+                throw new IllegalStateException("the pipeline is not running after " + timeout.toSeconds() + "s ("
+                        + (streams == null ? "" : "stages " + streams.state() + ", ")
+                        + (delegate == null ? "" : "ledger " + (delegate.streams() == null
+                                ? "waiting for its delegate to be ACTIVE" : delegate.streams().state())) + ")");
             }
             Thread.sleep(100);
         }
     }
 
-    /** Blocks until the instance stops; true when it stopped because of an error. */
+    private static boolean running(KafkaStreams instance) {
+        return instance == null || instance.state() == KafkaStreams.State.RUNNING;
+    }
+
+    /** The ledger instance, once its delegate has joined; null otherwise. */
+    KafkaStreams ledger() {
+        return delegate == null ? null : delegate.streams();
+    }
+
+    /** Why the delegate left its group (voted out, or its instance stopped); null while it has not. */
+    String delegateLeftBecause() {
+        return delegate == null ? null : delegate.leftBecause();
+    }
+
+    /** Blocks until an instance stops; true when one stopped because of an error. */
     boolean awaitStop() throws InterruptedException {
         stopped.await();
-        return streams.state() == KafkaStreams.State.ERROR;
+        KafkaStreams ledger = ledger();
+        return (streams != null && streams.state() == KafkaStreams.State.ERROR)
+                || (ledger != null && ledger.state() == KafkaStreams.State.ERROR);
     }
 
     @Override
     public void close() {
-        streams.close(Duration.ofSeconds(30));
+        if (delegate != null) {
+            delegate.close();
+        }
+        if (streams != null) {
+            streams.close(Duration.ofSeconds(30));
+        }
         stopped.countDown();
     }
 

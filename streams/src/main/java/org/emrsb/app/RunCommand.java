@@ -9,15 +9,23 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code ops/emrsb run --role gateway}: runs the pipeline's stages until SIGTERM or a fatal error. */
+/**
+ * {@code ops/emrsb run --role gateway,offload,...}: runs the pipeline's stages until SIGTERM or a fatal
+ * error. Exit 0 on a stop, 1 when an instance failed, 3 when the delegate left its group because its key
+ * is no longer ACTIVE (its chains moved to the ACTIVE delegates).
+ */
 @Command(name = "run", description = "Run pipeline stages (exactly-once) until stopped.")
 final class RunCommand implements Callable<Integer> {
+
+    /** Exit code when the delegate left its group because its key is no longer ACTIVE. */
+    static final int LEFT_GROUP = 3;
 
     @Mixin
     Main.Common common;
 
     @Option(names = "--role", required = true, split = ",", paramLabel = "ROLE",
-            description = "stages to run: gateway, offload, governance")
+            description = "stages to run: gateway, offload, governance, delegate (the delegate signs and seals the "
+                    + "ledger's chains while its key, delegate.key-file, is ACTIVE)")
     List<String> roles;
 
     @Option(names = "--application-id", paramLabel = "ID",
@@ -35,18 +43,32 @@ final class RunCommand implements Callable<Integer> {
             try {
                 chosen.add(Pipeline.StageRole.valueOf(role.strip().toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("unknown role '" + role + "'; roles: gateway, offload, governance");
+                throw new IllegalArgumentException("unknown role '" + role + "'; roles: gateway, offload, governance, delegate");
             }
         }
         if (describe) {
-            TopologyDescription description = Pipeline.topology(config, chosen).describe();
-            System.out.println(description);
+            EnumSet<Pipeline.StageRole> others = EnumSet.copyOf(chosen);
+            if (others.remove(Pipeline.StageRole.DELEGATE)) {
+                System.out.println("delegate instance:");
+                System.out.println(Pipeline.topology(config, EnumSet.of(Pipeline.StageRole.DELEGATE)).describe());
+            }
+            if (!others.isEmpty()) {
+                TopologyDescription description = Pipeline.topology(config, others).describe();
+                System.out.println(description);
+            }
             return 0;
         }
         String id = applicationId != null ? applicationId : config.string("streams.application-id");
         Pipeline pipeline = Pipeline.start(config, chosen, id);
         Runtime.getRuntime().addShutdownHook(new Thread(pipeline::close, "emrsb-shutdown"));
         System.err.println("running " + chosen + " as " + id + " against " + config.kafkaBootstrap() + "; Ctrl-C stops");
-        return pipeline.awaitStop() ? 1 : 0;
+        boolean failed = pipeline.awaitStop();
+        String left = pipeline.delegateLeftBecause();
+        pipeline.close();
+        if (left != null && !failed) {
+            System.err.println("left the delegates' group: " + left);
+            return LEFT_GROUP;
+        }
+        return failed ? 1 : 0;
     }
 }

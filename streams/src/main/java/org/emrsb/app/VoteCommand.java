@@ -55,19 +55,22 @@ final class VoteCommand implements Callable<Integer> {
         for (String candidate : candidates) {
             approved.add(VerifyingKey.parse(candidate.strip()).bytes());
         }
-        SignedVote vote = SignedVote.issue(voter.signingKey(),
-                new Vote(voter.verifyingKey().bytes(), approved, System.currentTimeMillis()));
-        EmrsbConfig config = common.config();
-        RecordMetadata meta;
-        try (Serde<GovernanceVote> serde = AvroSerdes.registry(config.registry(), false);
-             KafkaProducer<String, GovernanceVote> producer = new KafkaProducer<>(
-                     KafkaClients.producer(config, "emrsb-vote"), new StringSerializer(), serde.serializer())) {
-            meta = producer.send(new ProducerRecord<>(Topics.GOVERNANCE_VOTES, voter.verifyingKey().toString(),
-                    new GovernanceVote(ByteBuffer.wrap(vote.voteBytes()), ByteBuffer.wrap(vote.signature()))))
-                    .get(KafkaClients.CALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        }
+        RecordMetadata meta = publish(common.config(), voter, approved);
         System.out.printf("%s approves %d candidate(s) -> %s-%d@%d%n", voter.verifyingKey(), approved.size(),
                 meta.topic(), meta.partition(), meta.offset());
         return 0;
+    }
+
+    /** Signs a vote of {@code voter} approving {@code approved}, dated now, and publishes it. */
+    static RecordMetadata publish(EmrsbConfig config, MemberKeys voter, List<byte[]> approved) throws Exception {
+        SignedVote vote = SignedVote.issue(voter.signingKey(),
+                new Vote(voter.verifyingKey().bytes(), approved, System.currentTimeMillis()));
+        try (Serde<GovernanceVote> serde = AvroSerdes.registry(config.registry(), false);
+             KafkaProducer<String, GovernanceVote> producer = new KafkaProducer<>(
+                     KafkaClients.producer(config, "emrsb-vote"), new StringSerializer(), serde.serializer())) {
+            return producer.send(new ProducerRecord<>(Topics.GOVERNANCE_VOTES, voter.verifyingKey().toString(),
+                    new GovernanceVote(ByteBuffer.wrap(vote.voteBytes()), ByteBuffer.wrap(vote.signature()))))
+                    .get(KafkaClients.CALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        }
     }
 }

@@ -17,13 +17,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The governance epochs as a global store every delegate reads: governance.epochs, each epoch's
- * canonical bytes under its 19-digit number, and under {@link #CURRENT} the number of the latest. The
- * governance processor is the only writer of the topic, so the latest is the one with the greatest
- * number. Unreadable records are logged and skipped; they never stop the global thread.
+ * canonical bytes under its 19-digit number, and under {@link #CURRENT} the number of the last one on
+ * the topic. The governance processor is the only writer of the topic and numbers epochs in the order
+ * it writes them, so the last epoch written is the one in force; the store follows the topic's order
+ * rather than the largest number so that it also does the right thing where a shared test cluster holds
+ * the epochs of several governance processors. Unreadable records are logged and skipped; they never
+ * stop the global thread.
  */
 public final class EpochsGlobalStore {
 
-    /** The key whose value is the current epoch's number (8 bytes, big-endian). */
+    /** The key whose value is the number of the epoch in force, the last on the topic (8 bytes, big-endian). */
     public static final String CURRENT = "current";
 
     private static final Logger LOG = LoggerFactory.getLogger(EpochsGlobalStore.class);
@@ -87,10 +90,7 @@ public final class EpochsGlobalStore {
                 return;
             }
             store.put(key(epoch.epoch()), epoch.toBytes());
-            Optional<Long> current = currentNumber(store);
-            if (current.isEmpty() || current.get() < epoch.epoch()) {
-                store.put(CURRENT, ByteBuffer.allocate(8).putLong(epoch.epoch()).array());
-            }
+            store.put(CURRENT, ByteBuffer.allocate(8).putLong(epoch.epoch()).array());
         }
     }
 }

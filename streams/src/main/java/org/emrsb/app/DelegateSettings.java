@@ -1,0 +1,22 @@
+package org.emrsb.app;
+
+import java.time.Duration;
+import org.emrsb.core.crypto.MemberKeys;
+import org.emrsb.core.crypto.Role;
+
+/** The delegate's key and block settings, read and checked at start-up with errors that name the setting. */
+record DelegateSettings(MemberKeys keys, Duration blockInterval, int blockMaxTransactions) {
+
+    static DelegateSettings load(EmrsbConfig config) {
+        MemberKeys keys = GatewaySettings.readKeys(GatewaySettings.requiredPath(config, "delegate.key-file"),
+                "delegate.key-file");
+        if (keys.role() != Role.DELEGATE) {
+            throw new EmrsbConfig.ConfigException("delegate.key-file holds a " + keys.role() + " key, not a delegate key");
+        }
+        Duration interval = config.duration("ledger.block.interval");
+        if (interval.isZero() || interval.isNegative()) {
+            throw new EmrsbConfig.ConfigException("ledger.block.interval must be positive, was " + interval);
+        }
+        return new DelegateSettings(keys, interval, config.integer("ledger.block.max-transactions", 1, 1_000_000));
+    }
+}
