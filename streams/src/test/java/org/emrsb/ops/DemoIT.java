@@ -44,6 +44,14 @@ class DemoIT {
         List<String> lines = Files.readAllLines(out.resolve("masked.jsonl"), StandardCharsets.UTF_8);
         assertEquals(3, lines.size());
         assertTrue(result.stderr().contains("ops/stack down"), "tells how to stop the stack");
+
+        assertTrue(result.stdout().matches("(?s).*== the ledger: transaction [0-9a-f]{64}, chain \\d+ sequence \\d+, signed by "
+                + "delegate ed25519:[0-9a-f]{64} at epoch \\d+;.*sealed in block \\d+ of chain \\d+.*"), result.stdout());
+        assertTrue(result.stdout().contains("ok    block.delegate-signature"), result.stdout());
+        assertTrue(result.stdout().matches("(?s).*VERIFIED: transaction [0-9a-f]{64} up to block \\d+ of chain \\d+.*"),
+                result.stdout());
+        String proof = Files.readString(out.resolve("proof.json"), StandardCharsets.UTF_8);
+        assertTrue(proof.contains("\"format\" : \"emrsb-proof/1\"") && proof.contains("\"block\""), proof);
     }
 
     @Test
