@@ -78,30 +78,55 @@ public final class Admission {
             return new Refused(Reasons.BAD_RECORD, record.attachments().size() + " attachments but " + cids.size()
                     + " CIDs: the record was not offloaded");
         }
+        Optional<Refused> refusal = checkClock(record, now)
+                .or(() -> checkParties(record))
+                .or(() -> checkGatewaySignature(record, maskedRecordBytes, gatewaySignature));
+        return refusal.isPresent() ? refusal.get() : new Admitted(record);
+    }
+
+    /**
+     * The clock rule alone: a record dated more than {@link #MAX_CLOCK_SKEW_MS} after {@code now} is
+     * refused ({@link Reasons#FUTURE_RECORD}). Empty when the record passes.
+     */
+    public static Optional<Refused> checkClock(MaskedRecord record, long now) {
         if (record.maskedAt() > now + MAX_CLOCK_SKEW_MS) {
-            return new Refused(Reasons.FUTURE_RECORD, "maskedAt " + record.maskedAt() + " is more than "
-                    + MAX_CLOCK_SKEW_MS / 1000 + " s after the delegate's clock " + now);
+            return Optional.of(new Refused(Reasons.FUTURE_RECORD, "maskedAt " + record.maskedAt() + " is more than "
+                    + MAX_CLOCK_SKEW_MS / 1000 + " s after the delegate's clock " + now));
         }
-        Optional<Refused> parties = checkMember(record.gatewayKey(), "gateway", List.of(Role.GATEWAY), record.maskedAt())
+        return Optional.empty();
+    }
+
+    /**
+     * The enrolment rules alone, at the record's maskedAt: the gateway enrolled as a gateway, then the
+     * submitter and the counterparty enrolled as a doctor or a patient. Empty when all three pass.
+     */
+    public Optional<Refused> checkParties(MaskedRecord record) {
+        return checkMember(record.gatewayKey(), "gateway", List.of(Role.GATEWAY), record.maskedAt())
                 .or(() -> checkMember(record.submitterKey(), "submitter", List.of(Role.DOCTOR, Role.PATIENT),
                         record.maskedAt()))
                 .or(() -> checkMember(record.counterpartyKey(), "counterparty", List.of(Role.DOCTOR, Role.PATIENT),
                         record.maskedAt()));
-        if (parties.isPresent()) {
-            return parties.get();
-        }
+    }
+
+    /**
+     * The gateway signature alone: {@code gatewaySignature} verifies over {@code maskedRecordBytes} (the
+     * canonical bytes of {@code record}) with the record's gatewayKey. Needs no directory lookup, so it
+     * can be judged from the signed bytes alone. Empty when it verifies.
+     */
+    public Optional<Refused> checkGatewaySignature(MaskedRecord record, byte[] maskedRecordBytes,
+            byte[] gatewaySignature) {
         VerifyingKey gateway;
         try {
             gateway = keys.get(record.gatewayKey());
         } catch (IllegalArgumentException e) {
-            return new Refused(Reasons.BAD_SIGNATURE, "the gateway key is not a valid Ed25519 public key");
+            return Optional.of(new Refused(Reasons.BAD_SIGNATURE, "the gateway key is not a valid Ed25519 public key"));
         }
         if (gatewaySignature == null || gatewaySignature.length != Signatures.SIZE
                 || !Signatures.verify(gateway, maskedRecordBytes, gatewaySignature)) {
-            return new Refused(Reasons.BAD_SIGNATURE, "the gateway signature does not verify over the masked record with "
-                    + gateway);
+            return Optional.of(new Refused(Reasons.BAD_SIGNATURE,
+                    "the gateway signature does not verify over the masked record with " + gateway));
         }
-        return new Admitted(record);
+        return Optional.empty();
     }
 
     private Optional<Refused> checkMember(byte[] key, String party, List<Role> roles, long at) {
