@@ -16,6 +16,7 @@ public final class Tags {
     public static final String CERTIFICATE = "emrsb:certificate:v1";
     public static final String VOTE = "emrsb:vote:v1";
     public static final String EPOCH = "emrsb:epoch:v1";
+    public static final String VIOLATION = "emrsb:violation:v1";
 
     private Tags() {
     }

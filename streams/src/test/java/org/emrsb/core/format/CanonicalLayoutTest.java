@@ -26,7 +26,8 @@ class CanonicalLayoutTest {
             "anchor header", new Codec(Samples.anchor().toBytes(), b -> AnchorHeader.parse(b).toBytes()),
             "verdict", new Codec(Samples.verdict().toBytes(), b -> Verdict.parse(b).toBytes()),
             "certificate", new Codec(Samples.certificate().toBytes(), b -> EnrolmentCertificate.parse(b).toBytes()),
-            "vote", new Codec(Samples.vote().toBytes(), b -> Vote.parse(b).toBytes()));
+            "vote", new Codec(Samples.vote().toBytes(), b -> Vote.parse(b).toBytes()),
+            "violation", new Codec(Samples.violation().toBytes(), b -> Violation.parse(b).toBytes()));
 
     private record Codec(byte[] bytes, Function<byte[], byte[]> reencode) {
     }
@@ -75,7 +76,8 @@ class CanonicalLayoutTest {
                 "anchor header", "ee1c36a9272b7e4288604d6db42703e4cc90d05df63a00e5cba084e3b3a50801",
                 "verdict", "74673ba281c5a2b63057530a3f05d059445a001cdcfee7fc79a9f66d115d94b6",
                 "certificate", "7ecc07118bbbbcaf619f18d9fe5c9178481d9658492ecc0728ce327cdaaefa29",
-                "vote", "c8febd6850839d1415a66692073f7cc14b5a82114ff623ab0984098e6cf284e3");
+                "vote", "c8febd6850839d1415a66692073f7cc14b5a82114ff623ab0984098e6cf284e3",
+                "violation", "4b7e92204e4e57812a493084db935658b1c9cb40d52d080317c97037f85f53fd");
         assertEquals(CODECS.keySet(), golden.keySet());
         golden.forEach((name, hash) -> assertEquals(hash, Sha256.hex(CODECS.get(name).bytes()), name));
     }

@@ -60,6 +60,11 @@ final class Samples {
                 "gateway-signature", 7, seq(0x44, 32), 1_795_000_002_000L);
     }
 
+    static Violation violation() {
+        return new Violation(Verdict.SubjectKind.TRANSACTION, 3, "masked-content", seq(0xc0, 32),
+                transaction().toBytes(), filled(0x5b, 64), seq(0x44, 32), 1_795_000_002_000L);
+    }
+
     static EnrolmentCertificate certificate() {
         return new EnrolmentCertificate(seq(0x10, 32), seq(0x90, 32), Role.DOCTOR, "Beijing Union Hospital",
                 1_790_000_000_000L, 1_830_000_000_000L, EnrolmentCertificate.Status.ACTIVE, 1_790_000_000_000L,
