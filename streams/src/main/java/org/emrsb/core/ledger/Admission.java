@@ -37,6 +37,8 @@ public final class Admission {
         public static final String MEMBER_NOT_VALID = "member-not-valid";
         public static final String ROLE_MISMATCH = "role-mismatch";
         public static final String FUTURE_RECORD = "future-record";
+        public static final String IDENTIFIER_LEAK = "identifier-leak";
+        public static final String BAD_CID = "bad-cid";
 
         private Reasons() {
         }
@@ -80,8 +82,23 @@ public final class Admission {
         }
         Optional<Refused> refusal = checkClock(record, now)
                 .or(() -> checkParties(record))
-                .or(() -> checkGatewaySignature(record, maskedRecordBytes, gatewaySignature));
+                .or(() -> checkGatewaySignature(record, maskedRecordBytes, gatewaySignature))
+                .or(() -> checkContent(record, cids));
         return refusal.isPresent() ? refusal.get() : new Admitted(record);
+    }
+
+    /**
+     * What the monitors' {@code masked-content} and {@code cids} checks would reject, refused before
+     * signing: a delegate that signed a gateway's leak or a CID naming other bytes would be evicted for
+     * it (docs/monitoring.md), so an honest delegate dead-letters such a record instead.
+     */
+    public static Optional<Refused> checkContent(MaskedRecord record, List<byte[]> cids) {
+        Optional<String> leak = org.emrsb.core.masking.MaskedContent.leak(record);
+        if (leak.isPresent()) {
+            return Optional.of(new Refused(Reasons.IDENTIFIER_LEAK, "the masked record still holds an identifier: "
+                    + leak.get()));
+        }
+        return AttachmentCids.problem(record, cids).map(problem -> new Refused(Reasons.BAD_CID, problem));
     }
 
     /**

@@ -81,6 +81,22 @@ class AdmissionTest {
     }
 
     @Test
+    void refusesBeforeSigningWhatTheMonitorsWouldRejectAsALeak() {
+        MaskedRecord r = masked.record();
+        String first17 = "11010119491231002";
+        String body = "{\"age\":\"[60, 65]\",\"idNumber\":\"" + first17
+                + org.emrsb.core.masking.ResidentIds.checkDigit(first17) + "\"}";
+        MaskedRecord leaking = new MaskedRecord(r.submissionId(), r.maskedAt(), r.format(),
+                body.getBytes(java.nio.charset.StandardCharsets.UTF_8), r.policyId(), r.policyVersion(), r.policyHash(),
+                r.rawCommitment(), r.submitterKey(), r.counterpartyKey(), r.gatewayKey(), r.attachments());
+        byte[] bytes = leaking.toBytes();
+        byte[] signature = org.emrsb.core.crypto.Signatures.sign(f.gatewayKeys.signingKey(), bytes);
+        Admission.Refused refused = assertInstanceOf(Admission.Refused.class, check(bytes, signature));
+        assertEquals(Admission.Reasons.IDENTIFIER_LEAK, refused.reason());
+        assertTrue(!refused.detail().contains(first17), "the detail never repeats the identifier: " + refused.detail());
+    }
+
+    @Test
     void aDelegateKeyIsNotAGateway() {
         MemberKeys delegate = GatewayFixture.keys(Role.DELEGATE, 40);
         f.enrol(delegate, EnrolmentCertificate.Status.ACTIVE, GatewayFixture.NOW - 1000);
