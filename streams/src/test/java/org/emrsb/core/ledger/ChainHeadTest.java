@@ -305,8 +305,8 @@ class ChainHeadTest {
         append(head, 1, 8, DELEGATE, T0 + 1);
         head.voidSequence();
         byte[] bytes = head.toBytes();
-        assertEquals(95 + 32, bytes.length);
-        assertEquals(1, bytes[0]);
+        assertEquals(103 + 32, bytes.length);
+        assertEquals(2, bytes[0]);
         assertArrayEquals(new byte[] {1, 2, 3, 4}, java.util.Arrays.copyOfRange(bytes, 1, 5));
         java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
         assertEquals(3, in.getLong(5), "nextSequence");
@@ -315,8 +315,48 @@ class ChainHeadTest {
         assertEquals(1, in.getLong(61), "openLastSequence");
         assertEquals(T0, in.getLong(69), "openIntervalStart");
         assertEquals(9, in.getLong(77), "openMaxEpoch");
-        assertEquals(1, bytes[85], "compact range version");
-        assertEquals(2, in.getLong(86), "open count");
+        assertEquals(3, in.getLong(85), "nextDecided");
+        assertEquals(1, bytes[93], "compact range version");
+        assertEquals(2, in.getLong(94), "open count");
+    }
+
+    @Test
+    void version1IsReadWithEverySequenceDecided() {
+        ChainHead head = ChainHead.genesis(7);
+        append(head, 0, 9, DELEGATE, T0);
+        append(head, 1, 9, DELEGATE, T0 + 1);
+        byte[] v2 = head.toBytes();
+        byte[] v1 = new byte[v2.length - 8];
+        System.arraycopy(v2, 0, v1, 0, 85);
+        System.arraycopy(v2, 93, v1, 85, v2.length - 93);
+        v1[0] = 1;
+        ChainHead read = ChainHead.fromBytes(v1);
+        assertEquals(head, read);
+        assertEquals(2, read.nextDecided());
+    }
+
+    @Test
+    void signedTransactionsAwaitTheirDecisionAndEnterTheBlockInOrder() throws Exception {
+        ChainHead head = ChainHead.genesis(0);
+        List<SignedTransaction> signed = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            byte[] record = Ledger.masked(i).toBytes();
+            signed.add(head.sign(record, Signatures.sign(Ledger.GATEWAY, record), Ledger.cids(i), 4, DELEGATE, T0 + i));
+        }
+        assertEquals(3, head.nextSequence());
+        assertEquals(0, head.nextDecided());
+        assertEquals(0, head.openCount(), "nothing is in a block before the monitors decide");
+        assertThrows(IllegalStateException.class, () -> head.accept(1, signed.get(1).idBytes(), 4, T0), "out of order");
+        assertThrows(IllegalStateException.class, head::voidSequence, "a void while sequences await");
+        head.accept(0, signed.get(0).idBytes(), 4, T0 + 10);
+        head.reject(1);
+        head.accept(2, signed.get(2).idBytes(), 4, T0 + 12);
+        assertThrows(IllegalStateException.class, () -> head.reject(3), "not signed yet");
+        assertEquals(ChainHead.fromBytes(head.toBytes()), head);
+        SealedBlock block = head.seal(T0 + 70_000, 4, DELEGATE).orElseThrow();
+        assertEquals(2, block.header().txCount());
+        assertEquals(T0 + 10, block.header().intervalStart(), "the interval starts at the first acceptance");
+        ChainVerifier.verify(0, List.of(signed.get(0), signed.get(2)), List.of(block), Set.of(1L));
     }
 
     @Test
@@ -328,7 +368,7 @@ class ChainHeadTest {
 
         assertThrows(IllegalArgumentException.class, () -> ChainHead.fromBytes(new byte[10]));
         byte[] version = good.clone();
-        version[0] = 2;
+        version[0] = 3;
         assertThrows(IllegalArgumentException.class, () -> ChainHead.fromBytes(version));
         byte[] trailing = java.util.Arrays.copyOf(good, good.length + 1);
         assertThrows(IllegalArgumentException.class, () -> ChainHead.fromBytes(trailing));
