@@ -3,9 +3,10 @@ package org.emrsb.app;
 import java.time.Duration;
 import org.emrsb.core.crypto.MemberKeys;
 import org.emrsb.core.crypto.Role;
+import org.emrsb.core.ledger.Quorum;
 
 /** The delegate's key and block settings, read and checked at start-up with errors that name the setting. */
-record DelegateSettings(MemberKeys keys, Duration blockInterval, int blockMaxTransactions) {
+record DelegateSettings(MemberKeys keys, Duration blockInterval, int blockMaxTransactions, Quorum quorum) {
 
     static DelegateSettings load(EmrsbConfig config) {
         MemberKeys keys = GatewaySettings.readKeys(GatewaySettings.requiredPath(config, "delegate.key-file"),
@@ -17,6 +18,12 @@ record DelegateSettings(MemberKeys keys, Duration blockInterval, int blockMaxTra
         if (interval.isZero() || interval.isNegative()) {
             throw new EmrsbConfig.ConfigException("ledger.block.interval must be positive, was " + interval);
         }
-        return new DelegateSettings(keys, interval, config.integer("ledger.block.max-transactions", 1, 1_000_000));
+        Quorum quorum;
+        try {
+            quorum = Quorum.parse(config.string("ledger.quorum"));
+        } catch (IllegalArgumentException e) {
+            throw new EmrsbConfig.ConfigException("ledger.quorum: " + e.getMessage());
+        }
+        return new DelegateSettings(keys, interval, config.integer("ledger.block.max-transactions", 1, 1_000_000), quorum);
     }
 }

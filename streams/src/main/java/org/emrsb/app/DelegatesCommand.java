@@ -36,8 +36,14 @@ final class DelegatesCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The last epoch on governance.epochs (one partition, so the last is the current epoch). */
+    /**
+     * The last epoch on governance.epochs (one partition, so the last is the current epoch) of the
+     * alliance of governance.authority-key when it is set (a cluster may carry several alliances'
+     * ledgers), else of any alliance.
+     */
     static EpochRecord latest(EmrsbConfig config) {
+        String authority = config.string("governance.authority-key").isEmpty() ? null
+                : GatewaySettings.authority(config).toString();
         TopicPartition tp = new TopicPartition(Topics.GOVERNANCE_EPOCHS, 0);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(KafkaClients.consumer(config, "emrsb-delegates"),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -53,7 +59,10 @@ final class DelegatesCommand implements Callable<Integer> {
             long deadline = System.currentTimeMillis() + KafkaClients.CALL_TIMEOUT.toMillis();
             while (consumer.position(tp) < end && System.currentTimeMillis() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(java.time.Duration.ofMillis(200))) {
-                    last = serde.deserializer().deserialize(Topics.GOVERNANCE_EPOCHS, record.value());
+                    EpochRecord epoch = serde.deserializer().deserialize(Topics.GOVERNANCE_EPOCHS, record.value());
+                    if (authority == null || authority.equals(epoch.getAuthorityKey())) {
+                        last = epoch;
+                    }
                 }
             }
             return last;

@@ -40,7 +40,12 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", description = "Submit the paper's sample records (or --records FILE) and print the result.")
 final class DemoCommand implements Callable<Integer> {
 
-    static final String APPLICATION_ID = "emrsb-demo";
+    /**
+     * The demo's application ids start with this and the alliance's authority key, so that the state of
+     * the pipeline (chain heads, the monitor's view of the chains) belongs to one alliance: a new
+     * .emrsb/demo-keys is a new alliance with fresh chains.
+     */
+    static final String APPLICATION_PREFIX = "emrsb-demo-";
     /** The demo's block interval: seconds, so that a block seals while you watch (a minute by default). */
     static final Duration BLOCK_INTERVAL = Duration.ofSeconds(5);
     private static final Duration PROOF_TIMEOUT = Duration.ofSeconds(90);
@@ -74,6 +79,7 @@ final class DemoCommand implements Callable<Integer> {
                 "gateway.key-file", ids.gatewayKeyFile().toString(),
                 "gateway.secret-file", ids.gatewaySecretFile().toString(),
                 "delegate.key-file", delegateKey.toString(),
+                "monitor.key-file", ids.monitorKeyFile().toString(),
                 "ledger.block.interval", BLOCK_INTERVAL.toMillis() + "ms"), "demo " + keys);
         ids.enrolAll(config);
         progress("enrolled gateway %s, doctor %s and patient %s (authority %s)", ids.gateway().verifyingKey(),
@@ -82,18 +88,27 @@ final class DemoCommand implements Callable<Integer> {
         progress("enrolled delegate %s (new this run); the doctor and the patient vote it onto the board",
                 ids.delegate().verifyingKey());
 
-        try (Pipeline pipeline = Pipeline.start(config, EnumSet.allOf(Pipeline.StageRole.class), APPLICATION_ID)) {
+        String alliance = org.emrsb.core.crypto.Hex.encode(ids.authority().verifyingKey().bytes()).substring(0, 12);
+        String applicationId = APPLICATION_PREFIX + alliance;
+        String monitorApplicationId = APPLICATION_PREFIX + alliance + "-monitor";
+        try (Pipeline monitor = Pipeline.start(config, EnumSet.of(Pipeline.StageRole.MONITOR), monitorApplicationId);
+             Pipeline pipeline = Pipeline.start(config, EnumSet.complementOf(EnumSet.of(Pipeline.StageRole.MONITOR)),
+                     applicationId)) {
+            monitor.awaitRunning(Duration.ofSeconds(120));
             pipeline.awaitRunning(Duration.ofSeconds(120));
             progress("pipeline running: gateway, offload, governance, delegate (exactly-once, application ids %s and "
-                    + "%s%s); blocks seal every %d s here (a minute by default)", APPLICATION_ID, APPLICATION_ID,
+                    + "%s%s); blocks seal every %d s here (a minute by default)", applicationId, applicationId,
                     Pipeline.DELEGATES_SUFFIX, BLOCK_INTERVAL.toSeconds());
+            progress("one monitoring authority, %s, checks every transaction and block (application id %s); the demo "
+                    + "runs one monitor, so its acceptance is the quorum (a majority by default)",
+                    ids.monitor().verifyingKey(), monitorApplicationId);
             DemoTraffic traffic = new DemoTraffic(config, ids);
             List<DemoTraffic.Outcome> outcomes = traffic.submitAndCollect(entries, Duration.ofSeconds(90));
             print(entries, outcomes, ids);
             fetchBack(config, outcomes.get(0).masked(), ids);
             proveFirst(pipeline, outcomes.get(0), ids);
         }
-        progress("done; monitors and Bitcoin anchoring arrive in later releases");
+        progress("done; Bitcoin anchoring arrives in a later release");
         System.out.println();
         System.out.println("Output written to " + out.toAbsolutePath());
         return 0;
@@ -187,19 +202,31 @@ final class DemoCommand implements Callable<Integer> {
         LedgerBlock block = proof.block().orElseThrow();
         System.out.println();
         System.out.printf("== the ledger: transaction %s, chain %d sequence %d, signed by delegate %s at epoch %d;%n"
-                + "   sealed in block %d of chain %d (%d transactions, Merkle root %s...) ==%n", tx.getId(),
+                + "   accepted by the monitor and sealed in block %d of chain %d (%d transactions, Merkle root %s...);%n"
+                + "   the monitor's verdict on the block: %s ==%n", tx.getId(),
                 tx.getChain(), tx.getSequence(), tx.getDelegateKey(), tx.getEpoch(), block.getHeight(),
-                block.getChain(), block.getTxCount(), block.getMerkleRoot().substring(0, 16));
+                block.getChain(), block.getTxCount(), block.getMerkleRoot().substring(0, 16), verdicts(proof));
         Path file = out.resolve("proof.json");
         Files.writeString(file, proof.bundle().toJson(), StandardCharsets.UTF_8);
-        progress("proof bundle written to %s; verifying it offline: ops/emrsb verify %s --require block --quorum 0 "
+        progress("proof bundle written to %s; verifying it offline: ops/emrsb verify %s --require block --quorum 1 "
                 + "--authority %s", file, file, ids.authorityKey());
         System.out.println();
         int exit = new picocli.CommandLine(new Main()).execute("verify", file.toString(), "--require", "block",
-                "--quorum", "0", "--authority", ids.authorityKey().toString());
+                "--quorum", "1", "--authority", ids.authorityKey().toString());
         if (exit != 0) {
             throw new IllegalStateException("the proof of " + tx.getId() + " does not verify (exit " + exit + ")");
         }
+    }
+
+    private static String verdicts(LedgerQueries.Proof proof) {
+        StringBuilder out = new StringBuilder();
+        for (var part : proof.bundle().block().verdicts()) {
+            var verdict = org.emrsb.core.format.Verdict.parse(org.emrsb.core.crypto.Hex.decode(part.bytes(), "verdict"));
+            out.append(out.length() == 0 ? "" : ", ").append(verdict.decision())
+                    .append(verdict.check().isEmpty() ? "" : " (" + verdict.check() + ")").append(" by ed25519:")
+                    .append(part.monitorKey(), 0, 16).append("...");
+        }
+        return out.toString();
     }
 
     private static LedgerQueries.Proof awaitSealed(Pipeline pipeline, String pseudonym, String submissionId,
@@ -210,7 +237,8 @@ final class DemoCommand implements Callable<Integer> {
                 LedgerQueries ledger = LocalLedger.of(pipeline.ledger());
                 for (String id : ledger.patientTransactions(pseudonym)) {
                     var proof = ledger.proof(id, ids.authorityKey()).orElseThrow();
-                    if (proof.transaction().getSubmissionId().equals(submissionId) && proof.block().isPresent()) {
+                    if (proof.transaction().getSubmissionId().equals(submissionId) && proof.block().isPresent()
+                            && proof.blockVerdicts() > 0) {
                         return proof;
                     }
                 }
@@ -219,8 +247,8 @@ final class DemoCommand implements Callable<Integer> {
             }
             Thread.sleep(250);
         }
-        throw new IllegalStateException(submissionId + " was not sealed in a block within " + PROOF_TIMEOUT.toSeconds()
-                + " s; is the delegate ACTIVE? (ops/emrsb delegates)");
+        throw new IllegalStateException(submissionId + " was not sealed in a block with the monitor's verdict within "
+                + PROOF_TIMEOUT.toSeconds() + " s; is the delegate ACTIVE? (ops/emrsb delegates)");
     }
 
     /** The masked body (canonical JSON, sorted keys) shown in the submitted record's field order. */

@@ -9,16 +9,18 @@ import org.emrsb.core.crypto.VerifyingKey;
 
 /**
  * The demo's cast, created once under DIR/keys and reused by later runs: the alliance's enrolment
- * authority, the hospital's gateway (key and secret), a doctor and a patient; and a delegate institution,
+ * authority, the hospital's gateway (key and secret), a doctor, a patient and a monitoring authority; and a
+ * delegate institution,
  * new on every run ({@code delegate.key} in the run's output folder), so that every run's vote elects it
  * in a new governance epoch, which is then the epoch in force even on a cluster other runs share.
  */
 record DemoIdentities(Path dir, MemberKeys authority, MemberKeys gateway, MemberKeys doctor, MemberKeys patient,
-        MemberKeys delegate) {
+        MemberKeys monitor, MemberKeys delegate) {
 
     static final String HOSPITAL = "EMRSB Demo Hospital";
 
     static final String BOARD_INSTITUTION = "EMRSB Demo Board Hospital";
+    static final String MONITORING_AUTHORITY = "EMRSB Demo Health Commission";
 
     static DemoIdentities prepare(Path dir, Path delegateKeyFile) throws IOException {
         Files.createDirectories(dir);
@@ -27,6 +29,7 @@ record DemoIdentities(Path dir, MemberKeys authority, MemberKeys gateway, Member
                 DemoCommand.keysOf(Role.GATEWAY, dir.resolve("gateway.key")),
                 DemoCommand.keysOf(Role.DOCTOR, dir.resolve("doctor.key")),
                 DemoCommand.keysOf(Role.PATIENT, dir.resolve("patient.key")),
+                DemoCommand.keysOf(Role.MONITOR, dir.resolve("monitor.key")),
                 fresh(Role.DELEGATE, delegateKeyFile));
         if (!Files.exists(ids.gatewaySecretFile())) {
             org.emrsb.core.crypto.SecretFile.create(ids.gatewaySecretFile(), new java.security.SecureRandom());
@@ -43,11 +46,15 @@ record DemoIdentities(Path dir, MemberKeys authority, MemberKeys gateway, Member
         return dir.resolve("gateway.key");
     }
 
+    Path monitorKeyFile() {
+        return dir.resolve("monitor.key");
+    }
+
     Path gatewaySecretFile() {
         return dir.resolve("gateway.secret");
     }
 
-    /** The authority enrols the gateway, the doctor, the patient and the delegate (a fresh certificate each run). */
+    /** The authority enrols the gateway, the doctor, the patient, the delegate and the monitor (a fresh certificate each run). */
     void enrolAll(EmrsbConfig config) throws Exception {
         for (MemberKeys member : new MemberKeys[] {gateway, doctor, patient}) {
             EnrollCommand.publish(config, member.verifyingKey().toString(),
@@ -55,6 +62,8 @@ record DemoIdentities(Path dir, MemberKeys authority, MemberKeys gateway, Member
         }
         EnrollCommand.publish(config, delegate.verifyingKey().toString(),
                 EnrollCommand.sign(EnrollCommand.enrolment(delegate, BOARD_INSTITUTION, 365, authority), authority));
+        EnrollCommand.publish(config, monitor.verifyingKey().toString(),
+                EnrollCommand.sign(EnrollCommand.enrolment(monitor, MONITORING_AUTHORITY, 365, authority), authority));
     }
 
     /** The doctor and the patient approve the delegate: it enters the board in a new epoch. */

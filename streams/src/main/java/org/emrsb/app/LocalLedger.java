@@ -22,7 +22,8 @@ final class LocalLedger {
     static LedgerQueries of(KafkaStreams streams) {
         return new LedgerQueries(new LedgerQueries.Views(store(streams, Stores.LEDGER_TRANSACTIONS),
                 store(streams, Stores.LEDGER_SEQUENCES), store(streams, Stores.LEDGER_PATIENTS),
-                store(streams, Stores.LEDGER_BLOCKS), store(streams, Stores.LEDGER_BLOCK_ENDS)));
+                store(streams, Stores.LEDGER_BLOCKS), store(streams, Stores.LEDGER_BLOCK_ENDS),
+                store(streams, Stores.LEDGER_VERDICTS)));
     }
 
     private static ReadOnlyKeyValueStore<String, byte[]> store(KafkaStreams streams, String name) {

@@ -18,6 +18,9 @@ import org.emrsb.stream.GatewayTopology;
 import org.emrsb.stream.EpochsGlobalStore;
 import org.emrsb.stream.GovernanceTopology;
 import org.emrsb.stream.LedgerTopology;
+import org.emrsb.stream.MonitorTopology;
+import org.emrsb.core.crypto.MemberKeys;
+import org.emrsb.core.crypto.Role;
 import org.emrsb.stream.OffloadTopology;
 import org.emrsb.stream.MembersGlobalStore;
 import org.emrsb.stream.Topics;
@@ -34,7 +37,7 @@ import org.slf4j.LoggerFactory;
 final class Pipeline implements AutoCloseable {
 
     /** The roles an instance can run. Later stages add theirs. */
-    enum StageRole { GATEWAY, OFFLOAD, GOVERNANCE, DELEGATE }
+    enum StageRole { GATEWAY, OFFLOAD, GOVERNANCE, DELEGATE, MONITOR }
 
     /** The suffix of the delegates' application id. */
     static final String DELEGATES_SUFFIX = "-delegates";
@@ -54,6 +57,10 @@ final class Pipeline implements AutoCloseable {
     static Topology topology(EmrsbConfig config, Set<StageRole> roles) {
         if (roles.contains(StageRole.DELEGATE) && roles.size() > 1) {
             throw new IllegalArgumentException("the delegate role runs in its own instance; describe it alone");
+        }
+        if (roles.contains(StageRole.MONITOR) && roles.size() > 1) {
+            throw new IllegalArgumentException("the monitor role runs alone: each monitoring authority is its own "
+                    + "application (its own --application-id and monitor.key-file)");
         }
         Topics topics = config.topics();
         VerifyingKey authority = GatewaySettings.authority(config);
@@ -82,12 +89,25 @@ final class Pipeline implements AutoCloseable {
         if (roles.contains(StageRole.DELEGATE)) {
             DelegateSettings delegate = DelegateSettings.load(config);
             EpochsGlobalStore.addTo(topology, topics,
-                    AvroSerdes.<EpochRecord>registry(config.registry(), false).deserializer());
+                    AvroSerdes.<EpochRecord>registry(config.registry(), false).deserializer(), authority);
             LedgerTopology.build(topology, topics, new LedgerTopology.Components(
                     AvroSerdes.registry(config.registry(), false), AvroSerdes.registry(config.registry(), false),
                     AvroSerdes.registry(config.registry(), false), AvroSerdes.registry(config.registry(), false),
-                    delegate.keys().signingKey(), delegate.blockInterval(), delegate.blockMaxTransactions(),
-                    Duration.ofSeconds(5)));
+                    AvroSerdes.registry(config.registry(), false), delegate.keys().signingKey(), delegate.blockInterval(),
+                    delegate.blockMaxTransactions(), Duration.ofSeconds(5), delegate.quorum()));
+        }
+        if (roles.contains(StageRole.MONITOR)) {
+            MemberKeys monitor = GatewaySettings.readKeys(GatewaySettings.requiredPath(config, "monitor.key-file"),
+                    "monitor.key-file");
+            if (monitor.role() != Role.MONITOR) {
+                throw new EmrsbConfig.ConfigException("monitor.key-file holds a " + monitor.role() + " key, not a monitor key");
+            }
+            EpochsGlobalStore.addTo(topology, topics,
+                    AvroSerdes.<EpochRecord>registry(config.registry(), false).deserializer(), authority);
+            MonitorTopology.build(topology, topics, new MonitorTopology.Components(
+                    AvroSerdes.registry(config.registry(), false), AvroSerdes.registry(config.registry(), false),
+                    AvroSerdes.registry(config.registry(), false), AvroSerdes.registry(config.registry(), false),
+                    AvroSerdes.registry(config.registry(), false), monitor.signingKey()));
         }
         return topology;
     }

@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
  * canonical bytes under its 19-digit number, and under {@link #CURRENT} the number of the last one on
  * the topic. The governance processor is the only writer of the topic and numbers epochs in the order
  * it writes them, so the last epoch written is the one in force; the store follows the topic's order
- * rather than the largest number so that it also does the right thing where a shared test cluster holds
- * the epochs of several governance processors. Unreadable records are logged and skipped; they never
- * stop the global thread.
+ * rather than the largest number. A cluster may carry the ledgers of several alliances (each its own
+ * enrolment authority, e.g. test runs on a shared cluster): only epochs of this alliance's authority are
+ * kept. Unreadable records are logged and skipped; they never stop the global thread.
  */
 public final class EpochsGlobalStore {
 
@@ -35,13 +35,14 @@ public final class EpochsGlobalStore {
     }
 
     /** Adds the global store and its update processor to a topology. */
-    public static void addTo(Topology topology, Topics topics, Deserializer<EpochRecord> values) {
+    public static void addTo(Topology topology, Topics topics, Deserializer<EpochRecord> values,
+            org.emrsb.core.crypto.VerifyingKey authority) {
         topology.addGlobalStore(
                 org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
                         org.apache.kafka.streams.state.Stores.persistentKeyValueStore(Stores.GOVERNANCE_EPOCHS),
                         Serdes.String(), Serdes.ByteArray()).withLoggingDisabled(),
                 "epochs-source", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
-                topics.spec(Topics.GOVERNANCE_EPOCHS).name(), "epochs-update", () -> new Updater(values));
+                topics.spec(Topics.GOVERNANCE_EPOCHS).name(), "epochs-update", () -> new Updater(values, authority.toString()));
     }
 
     /** The number of the current epoch; empty before the first. Cheap: one small lookup. */
@@ -67,10 +68,12 @@ public final class EpochsGlobalStore {
 
     static final class Updater implements Processor<String, byte[], Void, Void> {
         private final Deserializer<EpochRecord> values;
+        private final String authority;
         private KeyValueStore<String, byte[]> store;
 
-        Updater(Deserializer<EpochRecord> values) {
+        Updater(Deserializer<EpochRecord> values, String authority) {
             this.values = values;
+            this.authority = authority;
         }
 
         @Override
@@ -83,6 +86,10 @@ public final class EpochsGlobalStore {
             GovernanceEpoch epoch;
             try {
                 EpochRecord value = values.deserialize(Topics.GOVERNANCE_EPOCHS, record.value());
+                if (!authority.equals(value.getAuthorityKey())) {
+                    LOG.debug("skipping epoch {} of another alliance ({})", value.getEpoch(), value.getAuthorityKey());
+                    return;
+                }
                 epoch = GovernanceEpoch.parse(AvroMapping.bytes(value.getCanonical()));
             } catch (RuntimeException e) {
                 LOG.warn("skipping an unreadable epoch on {} (key {}): {}", Topics.GOVERNANCE_EPOCHS, record.key(),

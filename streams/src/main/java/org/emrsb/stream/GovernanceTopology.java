@@ -72,15 +72,16 @@ public final class GovernanceTopology {
                 components.rejected().serializer(), PROCESSOR);
     }
 
-    /** The Avro form of an epoch, for governance.epochs. */
-    public static EpochRecord toAvro(GovernanceEpoch epoch) {
+    /** The Avro form of an epoch of the alliance of {@code authority}, for governance.epochs. */
+    public static EpochRecord toAvro(GovernanceEpoch epoch, VerifyingKey authority) {
         List<DelegateState> delegates = new ArrayList<>();
         for (DelegateEntry entry : epoch.delegates()) {
             delegates.add(new DelegateState(VerifyingKey.PREFIX + Hex.encode(entry.key()),
                     DelegateStatusCode.valueOf(entry.status().name()), entry.approvals()));
         }
         return EpochRecord.newBuilder().setEpoch(epoch.epoch()).setEffectiveAt(Instant.ofEpochMilli(epoch.effectiveAt()))
-                .setCause(epoch.cause()).setDelegates(delegates).setCanonical(ByteBuffer.wrap(epoch.toBytes())).build();
+                .setCause(epoch.cause()).setDelegates(delegates).setCanonical(ByteBuffer.wrap(epoch.toBytes()))
+                .setAuthorityKey(authority.toString()).build();
     }
 
     static final class ElectionProcessor implements Processor<String, byte[], Object, Object> {
@@ -127,7 +128,7 @@ public final class GovernanceTopology {
         }
 
         private void publish(GovernanceEpoch epoch, long timestamp) {
-            context.forward(new Record<Object, Object>(Long.toString(epoch.epoch()), toAvro(epoch), timestamp,
+            context.forward(new Record<Object, Object>(Long.toString(epoch.epoch()), toAvro(epoch, components.authority()), timestamp,
                     new RecordHeaders()), EPOCHS_SINK);
             for (DelegateEntry entry : epoch.delegates()) {
                 String key = VerifyingKey.PREFIX + Hex.encode(entry.key());

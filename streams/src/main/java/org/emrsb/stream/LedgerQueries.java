@@ -27,18 +27,34 @@ import org.emrsb.core.proof.ProofBundle;
  */
 public final class LedgerQueries {
 
-    /** The read-only views of the stores. */
+    /** The read-only views of the stores; {@code verdicts} may be null (no block verdicts in proofs). */
     public record Views(ReadOnlyKeyValueStore<String, byte[]> transactions,
             ReadOnlyKeyValueStore<String, byte[]> sequences, ReadOnlyKeyValueStore<String, byte[]> patients,
-            ReadOnlyKeyValueStore<String, byte[]> blocks, ReadOnlyKeyValueStore<String, byte[]> blockEnds) {
+            ReadOnlyKeyValueStore<String, byte[]> blocks, ReadOnlyKeyValueStore<String, byte[]> blockEnds,
+            ReadOnlyKeyValueStore<String, byte[]> verdicts) {
+
+        /** Views without the block verdicts. */
+        public Views(ReadOnlyKeyValueStore<String, byte[]> transactions, ReadOnlyKeyValueStore<String, byte[]> sequences,
+                ReadOnlyKeyValueStore<String, byte[]> patients, ReadOnlyKeyValueStore<String, byte[]> blocks,
+                ReadOnlyKeyValueStore<String, byte[]> blockEnds) {
+            this(transactions, sequences, patients, blocks, blockEnds, null);
+        }
     }
 
     /**
      * A transaction's proof bundle and its block, if sealed.
      *
-     * @param block the sealing block, empty while the transaction waits in the open block
+     * @param block  the sealing block, empty while the transaction awaits the monitors or waits in the
+     *               open block, and for a void transaction
+     * @param voided whether the monitors' quorum rejected the transaction (its sequence is void; its
+     *               record was signed again under a new number)
      */
-    public record Proof(ProofBundle bundle, LedgerTransaction transaction, Optional<LedgerBlock> block) {
+    public record Proof(ProofBundle bundle, LedgerTransaction transaction, Optional<LedgerBlock> block, boolean voided) {
+
+        /** The monitors' verdicts on the block so far (0 without a block). */
+        public int blockVerdicts() {
+            return bundle.block() == null ? 0 : bundle.block().verdicts().size();
+        }
     }
 
     private static final Serde<LedgerTransaction> TX = org.emrsb.schemas.AvroSerdes.singleObject(LedgerTransaction.class);
@@ -103,16 +119,36 @@ public final class LedgerQueries {
         if (block.isPresent()) {
             LedgerBlock b = block.get();
             BlockHeader header = BlockHeader.parse(AvroMapping.bytes(b.getHeader()));
-            InclusionProof inclusion = inclusion(header, org.emrsb.core.crypto.Hex.decode(id, 32, "transaction id"));
+            Optional<InclusionProof> inclusion = inclusion(header, org.emrsb.core.crypto.Hex.decode(id, 32, "transaction id"));
+            if (inclusion.isEmpty()) {
+                return Optional.of(new Proof(builder.build(), tx, Optional.empty(), true));
+            }
             byte[] certificate = b.getDelegateCertificate() == null ? new byte[0]
                     : AvroMapping.bytes(b.getDelegateCertificate());
-            builder.block(header, inclusion, AvroMapping.bytes(b.getSignature()), certificate);
+            builder.block(header, inclusion.get(), AvroMapping.bytes(b.getSignature()), certificate);
+            addVerdicts(builder, b.getHash());
         }
-        return Optional.of(new Proof(builder.build(), tx, block));
+        return Optional.of(new Proof(builder.build(), tx, block, false));
     }
 
-    /** The inclusion proof of a transaction id in a block, from the chain's sequence index. */
-    private InclusionProof inclusion(BlockHeader header, byte[] id) {
+    private void addVerdicts(ProofBundle.Builder builder, String blockHash) {
+        if (views.verdicts() == null) {
+            return;
+        }
+        try (KeyValueIterator<String, byte[]> found = views.verdicts().prefixScan(blockHash + "/",
+                Serdes.String().serializer())) {
+            while (found.hasNext()) {
+                StoredVerdict stored = StoredVerdict.decode(found.next().value);
+                builder.verdict(stored.verdict().verdict(), stored.verdict().signature(), stored.certificate());
+            }
+        }
+    }
+
+    /**
+     * The inclusion proof of a transaction id in a block, from the chain's sequence index; empty when
+     * the id is not among the block's leaves (its sequence is void).
+     */
+    private Optional<InclusionProof> inclusion(BlockHeader header, byte[] id) {
         List<byte[]> leaves = new ArrayList<>();
         long index = -1;
         try (KeyValueIterator<String, byte[]> range = views.sequences().range(
@@ -126,16 +162,18 @@ public final class LedgerQueries {
                 leaves.add(leaf.value);
             }
         }
-        if (leaves.size() != header.txCount() || index < 0) {
+        if (index < 0) {
+            return Optional.empty();
+        }
+        if (leaves.size() != header.txCount()) {
             throw new IllegalStateException("chain " + header.chain() + " block " + header.height() + ": "
-                    + leaves.size() + " indexed leaves for " + header.txCount() + " transactions"
-                    + (index < 0 ? ", and the transaction is not among them" : ""));
+                    + leaves.size() + " indexed leaves for " + header.txCount() + " transactions");
         }
         MerkleTree tree = MerkleTree.ofLeafData(leaves);
         if (!Arrays.equals(tree.root(), header.merkleRoot())) {
             throw new IllegalStateException("chain " + header.chain() + " block " + header.height()
                     + ": the indexed leaves do not give the header's Merkle root");
         }
-        return tree.inclusionProof(index);
+        return Optional.of(tree.inclusionProof(index));
     }
 }

@@ -24,7 +24,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.emrsb.avro.LedgerBlock;
+import org.emrsb.avro.AwaitingTransaction;
 import org.emrsb.avro.LedgerTransaction;
+import org.emrsb.avro.LedgerVerdict;
 import org.emrsb.avro.MaskedAttachment;
 import org.emrsb.avro.ParkedRecord;
 import org.emrsb.avro.RejectedRecord;
@@ -35,8 +37,14 @@ import org.emrsb.core.governance.GovernanceEpoch;
 import org.emrsb.core.governance.MemberDirectory;
 import org.emrsb.core.ledger.Admission;
 import org.emrsb.core.ledger.ChainHead;
+import org.emrsb.core.ledger.Quorum;
 import org.emrsb.core.ledger.SealedBlock;
 import org.emrsb.core.ledger.SignedTransaction;
+import org.emrsb.core.crypto.Role;
+import org.emrsb.core.format.EnrolmentCertificate;
+import org.emrsb.core.format.Verdict;
+import org.emrsb.core.monitor.SignedVerdict;
+import org.emrsb.core.governance.SignedCertificate;
 import org.emrsb.schemas.AvroSerdes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,6 +72,7 @@ import org.slf4j.LoggerFactory;
 public final class LedgerTopology {
 
     public static final String SOURCE = "ledger-source";
+    public static final String VERDICTS_SOURCE = "ledger-verdicts-source";
     public static final String PROCESSOR = "ledger-delegate";
     public static final String TX_SINK = "ledger-tx-sink";
     public static final String BLOCKS_SINK = "ledger-blocks-sink";
@@ -75,10 +84,13 @@ public final class LedgerTopology {
      * @param blockInterval        seal a block this long after its first transaction
      * @param blockMaxTransactions seal a block when it holds this many transactions
      * @param pendingBudget        how long one punctuation may spend signing waiting records
+     * @param quorum               how many monitors must accept a transaction before it enters a block;
+     *                             {@link Quorum#none()} for a ledger without monitors
      */
     public record Components(Serde<SignedMaskedRecord> offloaded, Serde<LedgerTransaction> transactions,
-            Serde<LedgerBlock> blocks, Serde<RejectedRecord> rejected, SigningKey delegate, Duration blockInterval,
-            int blockMaxTransactions, Duration pendingBudget) {
+            Serde<LedgerBlock> blocks, Serde<LedgerVerdict> verdicts, Serde<RejectedRecord> rejected,
+            SigningKey delegate, Duration blockInterval, int blockMaxTransactions, Duration pendingBudget,
+            Quorum quorum) {
         public Components {
             if (blockMaxTransactions < 1) {
                 throw new IllegalArgumentException("a block holds at least one transaction, max was " + blockMaxTransactions);
@@ -101,13 +113,15 @@ public final class LedgerTopology {
     /** The ledger stores, all changelogged so they move with their task. */
     static final List<String> TASK_STORES = List.of(Stores.LEDGER_CHAIN_HEAD, Stores.LEDGER_TRANSACTIONS,
             Stores.LEDGER_SEQUENCES, Stores.LEDGER_PATIENTS, Stores.LEDGER_BLOCKS, Stores.LEDGER_BLOCK_ENDS,
-            Stores.LEDGER_PENDING);
+            Stores.LEDGER_PENDING, Stores.LEDGER_AWAITING, Stores.LEDGER_VERDICTS);
 
     /** Adds the stage; the topology must already hold the members and epochs global stores. */
     public static void build(Topology topology, Topics topics, Components components) {
         topology.addSource(SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
                 topics.spec(Topics.OFFLOADED).name());
-        topology.addProcessor(PROCESSOR, () -> new DelegateProcessor(components), SOURCE);
+        topology.addSource(VERDICTS_SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
+                topics.spec(Topics.LEDGER_VERDICTS).name());
+        topology.addProcessor(PROCESSOR, () -> new DelegateProcessor(components), SOURCE, VERDICTS_SOURCE);
         for (String store : TASK_STORES) {
             topology.addStateStore(store(store), PROCESSOR);
         }
@@ -155,6 +169,7 @@ public final class LedgerTopology {
         private final Serde<ParkedRecord> parkedSerde = AvroSerdes.singleObject(ParkedRecord.class);
         private final Serde<LedgerTransaction> txValues = AvroSerdes.singleObject(LedgerTransaction.class);
         private final Serde<LedgerBlock> blockValues = AvroSerdes.singleObject(LedgerBlock.class);
+        private final Serde<AwaitingTransaction> awaitingValues = AvroSerdes.singleObject(AwaitingTransaction.class);
         private ProcessorContext<Object, Object> context;
         private long chain;
         private MemberDirectory members;
@@ -167,6 +182,11 @@ public final class LedgerTopology {
         private KeyValueStore<String, byte[]> blocks;
         private KeyValueStore<String, byte[]> blockEnds;
         private KeyValueStore<String, byte[]> pending;
+        private KeyValueStore<String, byte[]> awaiting;
+        private KeyValueStore<String, byte[]> blockVerdicts;
+        private ReadOnlyKeyValueStore<String, byte[]> memberStore;
+        private int enrolledMonitors;
+        private long monitorsCountedAt = Long.MIN_VALUE;
         private GovernanceEpoch epoch;
         private boolean pendingEmpty;
         private long nextPending;
@@ -181,7 +201,8 @@ public final class LedgerTopology {
         public void init(ProcessorContext<Object, Object> context) {
             this.context = context;
             this.chain = context.taskId().partition();
-            this.members = MembersGlobalStore.directory(context.getStateStore(Stores.MEMBERS));
+            this.memberStore = context.getStateStore(Stores.MEMBERS);
+            this.members = MembersGlobalStore.directory(memberStore);
             this.admission = new Admission(members);
             this.epochs = context.getStateStore(Stores.GOVERNANCE_EPOCHS);
             this.heads = context.getStateStore(Stores.LEDGER_CHAIN_HEAD);
@@ -191,6 +212,8 @@ public final class LedgerTopology {
             this.blocks = context.getStateStore(Stores.LEDGER_BLOCKS);
             this.blockEnds = context.getStateStore(Stores.LEDGER_BLOCK_ENDS);
             this.pending = context.getStateStore(Stores.LEDGER_PENDING);
+            this.awaiting = context.getStateStore(Stores.LEDGER_AWAITING);
+            this.blockVerdicts = context.getStateStore(Stores.LEDGER_VERDICTS);
             ChainHead head = loadHead();
             initPending();
             LOG.info("chain {}: delegate {} holds it at sequence {}, height {}, {} open, {} waiting", chain,
@@ -202,6 +225,10 @@ public final class LedgerTopology {
         @Override
         public void process(Record<String, byte[]> record) {
             RecordMetadata source = context.recordMetadata().orElseThrow();
+            if (source.topic().equals(Topics.LEDGER_VERDICTS)) {
+                onVerdict(record, source);
+                return;
+            }
             ParkedRecord entry = ParkedRecord.newBuilder().setKey(record.key())
                     .setValue(record.value() == null ? null : ByteBuffer.wrap(record.value()))
                     .setTimestamp(record.timestamp()).setSourceTopic(source.topic())
@@ -216,6 +243,9 @@ public final class LedgerTopology {
 
         /** Wall clock: sign what waited (while ACTIVE, within the budget), then seal the open block if due. */
         private void punctuate(long now) {
+            if (!components.quorum().none()) {
+                decideInOrder(now); // the enrolled monitors may have changed
+            }
             if (!signing()) {
                 return;
             }
@@ -280,9 +310,12 @@ public final class LedgerTopology {
                 return;
             }
             ChainHead head = loadHead();
+            boolean withoutMonitors = components.quorum().none();
             SignedTransaction signed;
             try {
-                signed = head.sequence(maskedBytes, gatewaySignature, cids, epoch.epoch(), components.delegate(), now);
+                signed = withoutMonitors
+                        ? head.sequence(maskedBytes, gatewaySignature, cids, epoch.epoch(), components.delegate(), now)
+                        : head.sign(maskedBytes, gatewaySignature, cids, epoch.epoch(), components.delegate(), now);
             } catch (RuntimeException e) {
                 // The head is unchanged when sequencing fails, so no number is consumed.
                 LOG.error("chain {}: could not sequence {}-{}@{}", chain, entry.getSourceTopic(),
@@ -291,6 +324,10 @@ public final class LedgerTopology {
                 return;
             }
             index(entry.getKey(), signed, record.getSubmissionId());
+            if (!withoutMonitors) {
+                awaiting.put(signed.id(), awaitingValues.serializer().serialize(Stores.LEDGER_AWAITING,
+                        new AwaitingTransaction(signed.tx().sequence(), signed.tx().epoch(), entry, List.of(), List.of())));
+            }
             if (head.due(now, components.blockInterval(), components.blockMaxTransactions())) {
                 seal(head, now);
             }
@@ -307,6 +344,148 @@ public final class LedgerTopology {
             }
             context.forward(new Record<Object, Object>(pseudonym, value, context.currentSystemTimeMs(),
                     new RecordHeaders()), TX_SINK);
+        }
+
+        /**
+         * A monitor's verdict: counted if it verifies, comes from a monitor enrolled at its issuedAt and is
+         * about this chain. A transaction verdict adds to its tally and may decide awaiting sequences; a
+         * block verdict is kept for proofs. Anything else is a dead letter.
+         */
+        private void onVerdict(Record<String, byte[]> record, RecordMetadata source) {
+            SignedVerdict signed;
+            try {
+                signed = MonitorTopology.fromAvro(components.verdicts().deserializer().deserialize(Topics.LEDGER_VERDICTS,
+                        record.value()));
+            } catch (RuntimeException e) {
+                deadVerdict(record, source, "not a signed verdict: " + e.getMessage());
+                return;
+            }
+            if (members.certificate(signed.verdict().monitorKey()).isEmpty()) {
+                return; // another alliance's monitor on the same cluster: not a verdict on this ledger
+            }
+            Optional<String> problem = verdictProblem(signed);
+            if (problem.isPresent()) {
+                deadVerdict(record, source, problem.get());
+                return;
+            }
+            Verdict verdict = signed.verdict();
+            String monitor = Hex.encode(verdict.monitorKey());
+            if (verdict.kind() == Verdict.SubjectKind.BLOCK) {
+                SignedCertificate certificate = members.certificate(verdict.monitorKey()).orElseThrow();
+                blockVerdicts.put(Hex.encode(verdict.subject()) + "/" + monitor,
+                        StoredVerdict.encode(signed, certificate));
+                return;
+            }
+            String id = Hex.encode(verdict.subject());
+            byte[] saved = awaiting.get(id);
+            if (saved == null) {
+                return; // decided already (a late or repeated verdict), or not this delegate stage's transaction
+            }
+            AwaitingTransaction tally = awaitingValues.deserializer().deserialize(Stores.LEDGER_AWAITING, saved);
+            if (tally.getAccepts().contains(monitor) || tally.getRejects().contains(monitor)) {
+                return; // a monitor's first verdict on a transaction is its verdict
+            }
+            List<String> side = new ArrayList<>(verdict.decision() == Verdict.Decision.ACCEPT ? tally.getAccepts()
+                    : tally.getRejects());
+            side.add(monitor);
+            if (verdict.decision() == Verdict.Decision.ACCEPT) {
+                tally.setAccepts(side);
+            } else {
+                tally.setRejects(side);
+            }
+            awaiting.put(id, awaitingValues.serializer().serialize(Stores.LEDGER_AWAITING, tally));
+            decideInOrder(context.currentSystemTimeMs());
+        }
+
+        private Optional<String> verdictProblem(SignedVerdict signed) {
+            Verdict verdict = signed.verdict();
+            if (verdict.chain() != chain) {
+                return Optional.of("a verdict for chain " + verdict.chain() + " on partition " + chain);
+            }
+            if (!signed.verifies()) {
+                return Optional.of("the monitor's signature does not verify over the verdict");
+            }
+            Optional<SignedCertificate> certificate = members.certificate(verdict.monitorKey());
+            if (certificate.isEmpty() || certificate.get().certificate().role() != Role.MONITOR
+                    || !certificate.get().certificate().validAt(verdict.issuedAt())) {
+                return Optional.of("ed25519:" + Hex.encode(verdict.monitorKey())
+                        + " is not a monitor enrolled at the verdict's issuedAt");
+            }
+            return Optional.empty();
+        }
+
+        /**
+         * Decides awaiting sequences strictly in order while the quorum decides them: accepted ones enter
+         * the open block; a rejected one is void and its original record waits to be signed again, once
+         * (the tally is deleted with the decision, so later verdicts on it change nothing).
+         */
+        private void decideInOrder(long now) {
+            ChainHead head = loadHead();
+            int monitors = enrolledMonitors(now);
+            boolean changed = false;
+            while (head.nextDecided() < head.nextSequence()) {
+                long sequence = head.nextDecided();
+                byte[] id = sequences.get(LedgerKeys.onChain(chain, sequence));
+                byte[] saved = id == null ? null : awaiting.get(Hex.encode(id));
+                if (saved == null) {
+                    LOG.error("chain {}: sequence {} awaits a decision but has no tally; the chain stalls here", chain,
+                            sequence);
+                    break;
+                }
+                AwaitingTransaction tally = awaitingValues.deserializer().deserialize(Stores.LEDGER_AWAITING, saved);
+                Quorum.Decision decision = components.quorum().decide(tally.getAccepts().size(), tally.getRejects().size(),
+                        monitors);
+                if (decision == Quorum.Decision.PENDING) {
+                    break;
+                }
+                if (decision == Quorum.Decision.ACCEPTED) {
+                    head.accept(sequence, id, tally.getEpoch(), now);
+                } else {
+                    head.reject(sequence);
+                    sequences.delete(LedgerKeys.onChain(chain, sequence)); // a void is no block's leaf
+                    LOG.warn("chain {}: the monitors rejected sequence {} ({}); it is void and its record is signed again",
+                            chain, sequence, Hex.encode(id));
+                    ParkedRecord original = tally.getOriginal();
+                    original.setAttempts(original.getAttempts() + 1);
+                    park(original);
+                }
+                awaiting.delete(Hex.encode(id));
+                changed = true;
+            }
+            if (changed) {
+                if (signing() && head.due(now, components.blockInterval(), components.blockMaxTransactions())) {
+                    seal(head, now);
+                }
+                saveHead(head);
+            }
+        }
+
+        /** Monitors enrolled and valid now, counted from the members store at most every 10 s. */
+        private int enrolledMonitors(long now) {
+            if (now - monitorsCountedAt < 10_000) {
+                return enrolledMonitors;
+            }
+            int count = 0;
+            try (KeyValueIterator<String, byte[]> all = memberStore.all()) {
+                while (all.hasNext()) {
+                    EnrolmentCertificate certificate = SignedCertificate.parse(all.next().value).certificate();
+                    if (certificate.role() == Role.MONITOR && certificate.validAt(now)) {
+                        count++;
+                    }
+                }
+            }
+            enrolledMonitors = count;
+            monitorsCountedAt = now;
+            return count;
+        }
+
+        private void deadVerdict(Record<String, byte[]> record, RecordMetadata source, String detail) {
+            LOG.warn("chain {}: ignoring a verdict ({}-{}@{}): {}", chain, source.topic(), source.partition(),
+                    source.offset(), detail);
+            DeadLetters.forward(context, REJECTED_SINK, "delegate", "bad-verdict", detail, source.topic(),
+                    source.partition(), source.offset(),
+                    record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8), record.value(),
+                    record.timestamp());
         }
 
         /** The chain head as the store holds it (read each time: the store, not a cache, is the truth). */

@@ -24,7 +24,10 @@ public final class Stores {
     /** Transactions by id (lowercase hex) to their LedgerTransaction (single-object Avro). */
     public static final String LEDGER_TRANSACTIONS = "ledger-transactions";
 
-    /** {@code <chain:10>/<sequence:19>} to the transaction id's 32 bytes: what an inclusion proof is built from. */
+    /**
+     * {@code <chain:10>/<sequence:19>} to the transaction id's 32 bytes: what an inclusion proof is built
+     * from. A sequence the monitors' quorum rejected (void) is removed, so a block's range holds its leaves.
+     */
     public static final String LEDGER_SEQUENCES = "ledger-sequences";
 
     /** {@code <pseudonym>/<chain:10>/<sequence:19>} to the transaction id's 32 bytes: a patient's records. */
@@ -41,6 +44,24 @@ public final class Stores {
      * ({@code <19-digit counter>}); they move with the task to the next owner. Masked data only.
      */
     public static final String LEDGER_PENDING = "ledger-pending";
+
+    /** A monitor's view of each chain: the chain number (decimal) to its {@code ChainWatch} bytes. */
+    public static final String MONITOR_CHAIN_WATCH = "monitor-chain-watch";
+
+    /**
+     * Ledger records a monitor cannot judge yet, in arrival order: {@code t/<19-digit counter>} for
+     * transactions, {@code b/<counter>} for blocks, to the record's value as received.
+     */
+    public static final String MONITOR_WAITING = "monitor-waiting";
+
+    /**
+     * Transactions signed and awaiting the monitors' quorum, by id (hex): their sequence, epoch, the
+     * original offloaded record (for re-signing if rejected) and the verdicts so far.
+     */
+    public static final String LEDGER_AWAITING = "ledger-awaiting";
+
+    /** Valid block verdicts, {@code <block hash hex>/<monitor key hex>} to the signed verdict: for proofs. */
+    public static final String LEDGER_VERDICTS = "ledger-verdicts";
 
     private Stores() {
     }

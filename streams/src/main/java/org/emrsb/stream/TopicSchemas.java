@@ -9,6 +9,8 @@ import org.emrsb.avro.EpochRecord;
 import org.emrsb.avro.GovernanceVote;
 import org.emrsb.avro.LedgerBlock;
 import org.emrsb.avro.LedgerTransaction;
+import org.emrsb.avro.LedgerVerdict;
+import org.emrsb.avro.LedgerViolation;
 import org.emrsb.avro.MemberCertificate;
 import org.emrsb.avro.RejectedRecord;
 import org.emrsb.avro.SignedMaskedRecord;
@@ -30,6 +32,8 @@ public final class TopicSchemas {
         schemas.put(Topics.MASKED, SignedMaskedRecord.getClassSchema());
         schemas.put(Topics.OFFLOADED, SignedMaskedRecord.getClassSchema());
         schemas.put(Topics.LEDGER_TX, LedgerTransaction.getClassSchema());
+        schemas.put(Topics.LEDGER_VERDICTS, LedgerVerdict.getClassSchema());
+        schemas.put(Topics.LEDGER_VIOLATIONS, LedgerViolation.getClassSchema());
         schemas.put(Topics.LEDGER_BLOCKS, LedgerBlock.getClassSchema());
         schemas.put(Topics.GOVERNANCE_MEMBERS, MemberCertificate.getClassSchema());
         schemas.put(Topics.GOVERNANCE_VOTES, GovernanceVote.getClassSchema());

@@ -11,9 +11,10 @@ import java.util.NoSuchElementException;
  * The registry of every topic the product reads or writes: each name is written here once.
  *
  * <p>Partitioning: the record-carrying topics all have the same, configurable partition count, so
- * {@code emr.offloaded}, {@code ledger.tx} and {@code ledger.verdicts} are co-partitioned (a chain is a
- * partition of {@code ledger.tx}). {@code governance.*} and {@code ledger.anchors} have one partition:
- * they need a total order.
+ * {@code emr.offloaded}, {@code ledger.tx}, {@code ledger.blocks} and {@code ledger.verdicts} are
+ * co-partitioned (a chain is a partition of {@code ledger.tx}). {@code governance.*},
+ * {@code ledger.violations} and {@code ledger.anchors} have one partition: they need a total order
+ * (the governance processor reads the violations beside the votes, in one task).
  *
  * <p>Retention: restricted topics keep records longer than any outage the pipeline tolerates (default
  * 7 days) so that a stalled gateway loses nothing; the ledger and governance topics keep everything
@@ -77,8 +78,8 @@ public final class Topics {
                 "the delegate-signed transaction log; one chain per partition"));
         add(new TopicSpec(LEDGER_VERDICTS, recordPartitions, ledger, false,
                 "monitors' signed accept/reject verdicts on transactions and blocks; co-partitioned with ledger.tx"));
-        add(new TopicSpec(LEDGER_VIOLATIONS, recordPartitions, ledger, false,
-                "evidence of delegates that signed invalid data"));
+        add(new TopicSpec(LEDGER_VIOLATIONS, 1, ledger, false,
+                "monitors' signed evidence of delegates that signed invalid data; one partition, read by governance"));
         add(new TopicSpec(LEDGER_BLOCKS, recordPartitions, ledger, false,
                 "one-minute blocks per chain: header, RFC 6962 root, delegate signature"));
         add(new TopicSpec(LEDGER_ANCHORS, 1, ledger, false,

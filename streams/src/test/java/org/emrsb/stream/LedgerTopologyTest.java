@@ -48,7 +48,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The delegate and block stages under TopologyTestDriver, driving wall-clock time: sequencing and
+ * The delegate and block stages under TopologyTestDriver, without monitors (quorum 0; the monitors'
+ * quorum is MonitorQuorumTopologyTest's), driving wall-clock time: sequencing and
  * signing, sealing on count and on time (never when empty), refusals, waiting while not ACTIVE, chain
  * continuity when the chain moves to another delegate, and proofs from the query stores.
  */
@@ -92,9 +93,10 @@ class LedgerTopologyTest {
         Topics topics = Topics.defaults();
         Topology topology = new Topology();
         MembersGlobalStore.addTo(topology, topics, certificates.deserializer(), f.authority.verifyingKey());
-        EpochsGlobalStore.addTo(topology, topics, epochs.deserializer());
-        LedgerTopology.build(topology, topics, new LedgerTopology.Components(masked, txSerde, blockSerde, rejected,
-                delegate.signingKey(), INTERVAL, MAX_TX, Duration.ofSeconds(5)));
+        EpochsGlobalStore.addTo(topology, topics, epochs.deserializer(), f.authority.verifyingKey());
+        LedgerTopology.build(topology, topics, new LedgerTopology.Components(masked, txSerde, blockSerde,
+                AvroSerdes.singleObject(org.emrsb.avro.LedgerVerdict.class), rejected, delegate.signingKey(), INTERVAL,
+                MAX_TX, Duration.ofSeconds(5), org.emrsb.core.ledger.Quorum.of(0)));
         Properties props = new Properties();
         props.put("application.id", "ledger-test");
         props.put("bootstrap.servers", "unused:9092");
@@ -120,7 +122,8 @@ class LedgerTopologyTest {
         for (MemberKeys s : standby) {
             entries.add(new DelegateEntry(s.verifyingKey().bytes(), DelegateStatus.STANDBY, 1));
         }
-        EpochRecord record = GovernanceTopology.toAvro(new GovernanceEpoch(number, GatewayFixture.NOW, entries, "test"));
+        EpochRecord record = GovernanceTopology.toAvro(new GovernanceEpoch(number, GatewayFixture.NOW, entries, "test"),
+                f.authority.verifyingKey());
         epochInput.pipeInput(Long.toString(number), epochs.serializer().serialize(Topics.GOVERNANCE_EPOCHS, record));
     }
 

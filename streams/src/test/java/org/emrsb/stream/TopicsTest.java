@@ -18,7 +18,7 @@ class TopicsTest {
     @Test
     void chainTopicsAreCoPartitioned() {
         for (String name : List.of(Topics.OFFLOADED, Topics.LEDGER_TX, Topics.LEDGER_VERDICTS, Topics.INTAKE,
-                Topics.MASKED, Topics.REJECTED, Topics.LEDGER_BLOCKS, Topics.LEDGER_VIOLATIONS)) {
+                Topics.MASKED, Topics.REJECTED, Topics.LEDGER_BLOCKS)) {
             assertEquals(12, topics.spec(name).partitions(), name);
         }
         assertEquals(12, topics.recordPartitions());
@@ -27,7 +27,7 @@ class TopicsTest {
     @Test
     void totallyOrderedTopicsHaveOnePartition() {
         for (String name : List.of(Topics.LEDGER_ANCHORS, Topics.GOVERNANCE_MEMBERS, Topics.GOVERNANCE_VOTES,
-                Topics.GOVERNANCE_EPOCHS, Topics.GOVERNANCE_DELEGATES)) {
+                Topics.GOVERNANCE_EPOCHS, Topics.GOVERNANCE_DELEGATES, Topics.LEDGER_VIOLATIONS)) {
             assertEquals(1, topics.spec(name).partitions(), name);
         }
     }

@@ -1,0 +1,353 @@
+package org.emrsb.stream;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.StreamPartitioner;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.emrsb.avro.LedgerBlock;
+import org.emrsb.avro.LedgerTransaction;
+import org.emrsb.avro.LedgerVerdict;
+import org.emrsb.avro.LedgerViolation;
+import org.emrsb.avro.RejectedRecord;
+import org.emrsb.core.crypto.Hex;
+import org.emrsb.core.crypto.SigningKey;
+import org.emrsb.core.crypto.VerifyingKey;
+import org.emrsb.core.format.BlockHeader;
+import org.emrsb.core.format.Sha256;
+import org.emrsb.core.format.Transaction;
+import org.emrsb.core.format.Verdict;
+import org.emrsb.core.ledger.SealedBlock;
+import org.emrsb.core.ledger.SignedTransaction;
+import org.emrsb.core.monitor.BlockChecks;
+import org.emrsb.core.monitor.ChainWatch;
+import org.emrsb.core.monitor.CheckNames;
+import org.emrsb.core.monitor.CheckOutcome;
+import org.emrsb.core.monitor.SignedVerdict;
+import org.emrsb.core.monitor.SignedViolation;
+import org.emrsb.core.monitor.TransactionChecks;
+import org.emrsb.core.monitor.Verdicts;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The monitor stage (paper §4.3 step 5, the Monitoring Node): ledger.tx and ledger.blocks →
+ * ledger.verdicts and ledger.violations. A monitoring authority runs it as its own application (its
+ * own application id and key), so its view of each chain is its own. Both inputs are partitioned by
+ * chain, so one task sees one chain's transactions and blocks, and keeps the chain's
+ * {@link ChainWatch} in {@link Stores#MONITOR_CHAIN_WATCH}.
+ *
+ * <p>Every transaction and block gets a signed verdict (accept, or reject naming the failing check,
+ * docs/monitoring.md), keyed and partitioned by chain like ledger.tx, so the delegate stage counts the
+ * quorum in the same task that seals the chain. A rejection the delegate's own signature makes
+ * attributable also goes to ledger.violations as evidence. A subject that cannot be decided yet (its
+ * epoch has not reached this monitor, or a block reaching past the transactions judged so far) waits
+ * in {@link Stores#MONITOR_WAITING}, in order, and a wall-clock punctuator tries again; a transaction
+ * never overtakes a waiting one, and blocks wait behind transactions, not the other way round.
+ *
+ * <p>A cluster may carry the ledgers of several alliances (each its own enrolment authority): records
+ * signed by a key that is not enrolled in this monitor's alliance belong to another ledger and are
+ * skipped without a verdict, so each alliance's monitors see only their own chains.
+ */
+public final class MonitorTopology {
+
+    public static final String TX_SOURCE = "monitor-tx-source";
+    public static final String BLOCKS_SOURCE = "monitor-blocks-source";
+    public static final String PROCESSOR = "monitor-checks";
+    public static final String VERDICTS_SINK = "monitor-verdicts-sink";
+    public static final String VIOLATIONS_SINK = "monitor-violations-sink";
+    public static final String REJECTED_SINK = "monitor-rejected-sink";
+    private static final Duration RETRY_EVERY = Duration.ofSeconds(1);
+    private static final String TX_QUEUE = "t/";
+    private static final String BLOCK_QUEUE = "b/";
+    private static final Logger LOG = LoggerFactory.getLogger(MonitorTopology.class);
+
+    /** @param monitor the monitoring authority's signing key (enrolled with role monitor) */
+    public record Components(Serde<LedgerTransaction> transactions, Serde<LedgerBlock> blocks,
+            Serde<LedgerVerdict> verdicts, Serde<LedgerViolation> violations, Serde<RejectedRecord> rejected,
+            SigningKey monitor) {
+    }
+
+    private MonitorTopology() {
+    }
+
+    /** Adds the stage; the topology must already hold the members and epochs global stores. */
+    public static void build(Topology topology, Topics topics, Components components) {
+        topology.addSource(TX_SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
+                topics.spec(Topics.LEDGER_TX).name());
+        topology.addSource(BLOCKS_SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
+                topics.spec(Topics.LEDGER_BLOCKS).name());
+        topology.addProcessor(PROCESSOR, () -> new MonitorProcessor(components), TX_SOURCE, BLOCKS_SOURCE);
+        for (String store : List.of(Stores.MONITOR_CHAIN_WATCH, Stores.MONITOR_WAITING)) {
+            topology.addStateStore(org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
+                    org.apache.kafka.streams.state.Stores.persistentKeyValueStore(store), Serdes.String(),
+                    Serdes.ByteArray()), PROCESSOR);
+        }
+        StreamPartitioner<String, LedgerVerdict> byChain = (topic, key, value, n) ->
+                Optional.of(Set.of((int) value.getChain()));
+        topology.addSink(VERDICTS_SINK, topics.spec(Topics.LEDGER_VERDICTS).name(), Serdes.String().serializer(),
+                components.verdicts().serializer(), byChain, PROCESSOR);
+        topology.addSink(VIOLATIONS_SINK, topics.spec(Topics.LEDGER_VIOLATIONS).name(), Serdes.String().serializer(),
+                components.violations().serializer(), PROCESSOR);
+        topology.addSink(REJECTED_SINK, topics.spec(Topics.REJECTED).name(), Serdes.ByteArray().serializer(),
+                components.rejected().serializer(), PROCESSOR);
+    }
+
+    /** The Avro form of a signed verdict, for ledger.verdicts. */
+    public static LedgerVerdict toAvro(SignedVerdict signed) {
+        Verdict v = signed.verdict();
+        return LedgerVerdict.newBuilder().setKind(v.kind().name().toLowerCase(java.util.Locale.ROOT))
+                .setSubject(Hex.encode(v.subject())).setChain(v.chain()).setDecision(v.decision().name())
+                .setCheck(v.check()).setEpoch(v.epoch()).setMonitorKey(VerifyingKey.PREFIX + Hex.encode(v.monitorKey()))
+                .setIssuedAt(Instant.ofEpochMilli(v.issuedAt())).setCanonical(ByteBuffer.wrap(v.toBytes()))
+                .setSignature(ByteBuffer.wrap(signed.signature())).build();
+    }
+
+    /** The signed verdict an Avro verdict carries (its canonical bytes and signature). */
+    public static SignedVerdict fromAvro(LedgerVerdict value) {
+        return new SignedVerdict(Verdict.parse(AvroMapping.bytes(value.getCanonical())),
+                AvroMapping.bytes(value.getSignature()));
+    }
+
+    static final class MonitorProcessor implements Processor<String, byte[], Object, Object> {
+        private final Components components;
+        private ProcessorContext<Object, Object> context;
+        private long chain;
+        private ReadOnlyKeyValueStore<String, byte[]> epochs;
+        private org.emrsb.core.governance.MemberDirectory members;
+        private TransactionChecks transactionChecks;
+        private BlockChecks blockChecks;
+        private KeyValueStore<String, byte[]> watches;
+        private KeyValueStore<String, byte[]> waiting;
+        private long nextQueued;
+
+        MonitorProcessor(Components components) {
+            this.components = components;
+        }
+
+        @Override
+        public void init(ProcessorContext<Object, Object> context) {
+            this.context = context;
+            this.chain = context.taskId().partition();
+            this.epochs = context.getStateStore(Stores.GOVERNANCE_EPOCHS);
+            this.members = MembersGlobalStore.directory(context.getStateStore(Stores.MEMBERS));
+            this.transactionChecks = new TransactionChecks(number -> EpochsGlobalStore.epoch(epochs, number), members);
+            this.blockChecks = new BlockChecks(number -> EpochsGlobalStore.epoch(epochs, number));
+            this.watches = context.getStateStore(Stores.MONITOR_CHAIN_WATCH);
+            this.waiting = context.getStateStore(Stores.MONITOR_WAITING);
+            this.nextQueued = lastQueued() + 1;
+            context.schedule(RETRY_EVERY, PunctuationType.WALL_CLOCK_TIME, now -> retryWaiting());
+        }
+
+        @Override
+        public void process(Record<String, byte[]> record) {
+            RecordMetadata source = context.recordMetadata().orElseThrow();
+            boolean isTransaction = source.topic().equals(Topics.LEDGER_TX);
+            String queue = isTransaction ? TX_QUEUE : BLOCK_QUEUE;
+            if (record.value() == null) {
+                reject(source, record, "empty", "a ledger record without a value");
+                return;
+            }
+            if (hasQueued(queue) || !judge(isTransaction, record.value(), source, record)) {
+                waiting.put(queue + String.format("%019d", nextQueued++), record.value());
+            }
+        }
+
+        /** Judges one input; false when it must wait. Unreadable input is a dead letter, never a stop. */
+        private boolean judge(boolean isTransaction, byte[] value, RecordMetadata source, Record<String, byte[]> record) {
+            ChainWatch watch = loadWatch();
+            boolean decided;
+            try {
+                decided = isTransaction ? judgeTransaction(value, watch) : judgeBlock(value, watch);
+            } catch (RuntimeException e) {
+                if (source == null) {
+                    LOG.error("chain {}: a waiting ledger record can no longer be read; dropping it", chain, e);
+                    return true;
+                }
+                reject(source, record, "bad-avro", "not a ledger " + (isTransaction ? "transaction" : "block") + ": "
+                        + e.getMessage());
+                return true;
+            }
+            if (decided) {
+                watches.put(LedgerKeys.chain(chain), watch.toBytes());
+                if (isTransaction) {
+                    retryBlocks();
+                }
+            }
+            return decided;
+        }
+
+        private boolean judgeTransaction(byte[] value, ChainWatch watch) {
+            LedgerTransaction avro = components.transactions().deserializer().deserialize(Topics.LEDGER_TX, value);
+            byte[] canonical = AvroMapping.bytes(avro.getCanonical());
+            byte[] signature = AvroMapping.bytes(avro.getSignature());
+            Transaction tx;
+            try {
+                tx = Transaction.parse(canonical);
+            } catch (RuntimeException e) {
+                // Unparseable bytes: rejected under their hash; the number they claim is void here.
+                emit(Verdicts.issue(components.monitor(), Verdict.SubjectKind.TRANSACTION, Sha256.hash(canonical), chain,
+                        Verdict.Decision.REJECT, CheckNames.TRANSACTION_FORMAT, currentEpoch(), now()));
+                if (avro.getSequence() == watch.nextSequence()) {
+                    watch.recordVoid(avro.getSequence());
+                }
+                return true;
+            }
+            if (members.certificate(tx.delegateKey()).isEmpty()) {
+                return true; // another alliance's ledger on the same cluster (its delegate is not enrolled here)
+            }
+            SignedTransaction signed = new SignedTransaction(tx, canonical, signature);
+            CheckOutcome outcome = transactionChecks.check(signed, watch);
+            if (outcome instanceof CheckOutcome.Waiting wait) {
+                LOG.debug("chain {}: transaction {} waits: {}", chain, signed.id(), wait.detail());
+                return false;
+            }
+            if (outcome instanceof CheckOutcome.Rejected rejected) {
+                LOG.warn("chain {}: rejected transaction {} (sequence {}): {} ({})", chain, signed.id(), tx.sequence(),
+                        rejected.check(), rejected.detail());
+                transactionChecks.attributableFailure(signed).ifPresent(failure ->
+                        emit(SignedViolation.of(components.monitor(), signed, failure, now()), tx.delegateKey()));
+                if (tx.sequence() == watch.nextSequence()) {
+                    watch.recordVoid(tx.sequence());
+                }
+            } else {
+                watch.recordAccepted(signed);
+            }
+            emit(Verdicts.of(components.monitor(), outcome, Verdict.SubjectKind.TRANSACTION, signed.idBytes(), chain,
+                    currentEpoch(), now()));
+            return true;
+        }
+
+        private boolean judgeBlock(byte[] value, ChainWatch watch) {
+            LedgerBlock avro = components.blocks().deserializer().deserialize(Topics.LEDGER_BLOCKS, value);
+            byte[] header = AvroMapping.bytes(avro.getHeader());
+            BlockHeader parsed;
+            try {
+                parsed = BlockHeader.parse(header);
+            } catch (RuntimeException e) {
+                emit(Verdicts.issue(components.monitor(), Verdict.SubjectKind.BLOCK, Sha256.hash(header), chain,
+                        Verdict.Decision.REJECT, CheckNames.BLOCK_FORMAT, currentEpoch(), now()));
+                return true;
+            }
+            if (members.certificate(parsed.delegateKey()).isEmpty()) {
+                return true; // another alliance's block
+            }
+            SealedBlock block = new SealedBlock(parsed, header, Sha256.hash(header), AvroMapping.bytes(avro.getSignature()));
+            CheckOutcome outcome = blockChecks.check(block, watch);
+            if (outcome instanceof CheckOutcome.Waiting) {
+                return false;
+            }
+            if (outcome instanceof CheckOutcome.Rejected rejected) {
+                LOG.warn("chain {}: rejected block {} ({}): {} ({})", chain, parsed.height(), Hex.encode(block.hash()),
+                        rejected.check(), rejected.detail());
+                blockChecks.attributableFailure(block).ifPresent(failure ->
+                        emit(SignedViolation.of(components.monitor(), block, failure, now()), parsed.delegateKey()));
+            } else {
+                watch.recordBlock(block);
+            }
+            emit(Verdicts.of(components.monitor(), outcome, Verdict.SubjectKind.BLOCK, block.hash(), chain,
+                    currentEpoch(), now()));
+            return true;
+        }
+
+        /** The punctuator: waiting transactions in order until one still waits, then waiting blocks. */
+        private void retryWaiting() {
+            retryQueue(TX_QUEUE, true);
+            retryBlocks();
+        }
+
+        private void retryBlocks() {
+            retryQueue(BLOCK_QUEUE, false);
+        }
+
+        private void retryQueue(String queue, boolean transactions) {
+            for (KeyValue<String, byte[]> entry : queued(queue)) {
+                if (!judge(transactions, entry.value, null, null)) {
+                    return;
+                }
+                waiting.delete(entry.key);
+            }
+        }
+
+        private List<KeyValue<String, byte[]>> queued(String queue) {
+            List<KeyValue<String, byte[]>> entries = new ArrayList<>();
+            try (KeyValueIterator<String, byte[]> found = waiting.prefixScan(queue, Serdes.String().serializer())) {
+                while (found.hasNext() && entries.size() < 1000) {
+                    entries.add(found.next());
+                }
+            }
+            return entries;
+        }
+
+        private boolean hasQueued(String queue) {
+            try (KeyValueIterator<String, byte[]> found = waiting.prefixScan(queue, Serdes.String().serializer())) {
+                return found.hasNext();
+            }
+        }
+
+        private long lastQueued() {
+            long last = -1;
+            for (String queue : List.of(TX_QUEUE, BLOCK_QUEUE)) {
+                try (KeyValueIterator<String, byte[]> found = waiting.prefixScan(queue, Serdes.String().serializer())) {
+                    while (found.hasNext()) {
+                        last = Math.max(last, Long.parseLong(found.next().key.substring(queue.length())));
+                    }
+                }
+            }
+            return last;
+        }
+
+        private ChainWatch loadWatch() {
+            byte[] saved = watches.get(LedgerKeys.chain(chain));
+            return saved == null ? ChainWatch.genesis(chain) : ChainWatch.fromBytes(saved);
+        }
+
+        private long currentEpoch() {
+            return EpochsGlobalStore.currentNumber(epochs).orElse(0L);
+        }
+
+        private long now() {
+            return context.currentSystemTimeMs();
+        }
+
+        private void emit(SignedVerdict verdict) {
+            context.forward(new Record<Object, Object>(Long.toString(chain), toAvro(verdict), now(), new RecordHeaders()),
+                    VERDICTS_SINK);
+        }
+
+        private void emit(SignedViolation evidence, byte[] delegateKey) {
+            var v = evidence.violation();
+            LedgerViolation value = LedgerViolation.newBuilder()
+                    .setDelegateKey(VerifyingKey.PREFIX + Hex.encode(delegateKey)).setCheck(v.check())
+                    .setKind(v.kind().name().toLowerCase(java.util.Locale.ROOT)).setChain(v.chain())
+                    .setMonitorKey(VerifyingKey.PREFIX + Hex.encode(v.monitorKey()))
+                    .setIssuedAt(Instant.ofEpochMilli(v.issuedAt())).setCanonical(ByteBuffer.wrap(v.toBytes()))
+                    .setSignature(ByteBuffer.wrap(evidence.signature())).build();
+            LOG.warn("chain {}: evidence against delegate {}: {}", chain, value.getDelegateKey(), v.check());
+            context.forward(new Record<Object, Object>(value.getDelegateKey(), value, now(), new RecordHeaders()),
+                    VIOLATIONS_SINK);
+        }
+
+        private void reject(RecordMetadata source, Record<String, byte[]> record, String reason, String detail) {
+            DeadLetters.forward(context, REJECTED_SINK, "monitor", reason, detail, source.topic(), source.partition(),
+                    source.offset(), record.key() == null ? null : record.key().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    record.value(), record.timestamp());
+        }
+    }
+}
