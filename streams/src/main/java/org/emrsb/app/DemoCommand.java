@@ -80,7 +80,9 @@ final class DemoCommand implements Callable<Integer> {
                 "gateway.secret-file", ids.gatewaySecretFile().toString(),
                 "delegate.key-file", delegateKey.toString(),
                 "monitor.key-file", ids.monitorKeyFile().toString(),
-                "ledger.block.interval", BLOCK_INTERVAL.toMillis() + "ms"), "demo " + keys);
+                "ledger.block.interval", BLOCK_INTERVAL.toMillis() + "ms",
+                // the demo reads its ledger in-process; no port to clash with a delegate running beside it
+                "query.listen", ""), "demo " + keys);
         ids.enrolAll(config);
         progress("enrolled gateway %s, doctor %s and patient %s (authority %s)", ids.gateway().verifyingKey(),
                 ids.doctor().verifyingKey(), ids.patient().verifyingKey(), ids.authority().verifyingKey());

@@ -23,6 +23,7 @@ import org.emrsb.avro.RejectedRecord;
 import org.emrsb.avro.SignedMaskedRecord;
 import org.emrsb.avro.Submission;
 import org.emrsb.avro.SubmittedAttachment;
+import org.emrsb.core.crypto.MemberKeys;
 import org.emrsb.core.crypto.Signatures;
 import org.emrsb.core.gateway.RawSubmission;
 import org.emrsb.schemas.AvroSerdes;
@@ -40,11 +41,19 @@ final class DemoTraffic {
             .getBytes(StandardCharsets.UTF_8);
 
     private final EmrsbConfig config;
-    private final DemoIdentities ids;
+    private final MemberKeys submitter;
+    private final MemberKeys counterparty;
 
+    /** The demo's doctor submits about the demo's patient. */
     DemoTraffic(EmrsbConfig config, DemoIdentities ids) {
+        this(config, ids.doctor(), ids.patient());
+    }
+
+    /** {@code submitter} (an enrolled doctor or patient) submits, naming {@code counterparty}. */
+    DemoTraffic(EmrsbConfig config, MemberKeys submitter, MemberKeys counterparty) {
         this.config = config;
-        this.ids = ids;
+        this.submitter = submitter;
+        this.counterparty = counterparty;
     }
 
     List<Outcome> submitAndCollect(List<RecordsFile.Entry> entries, Duration timeout) throws Exception {
@@ -93,7 +102,7 @@ final class DemoTraffic {
         return pending;
     }
 
-    /** A submission by the demo's doctor about the demo's patient, signed over its canonical bytes. */
+    /** A submission by the submitter naming the counterparty, signed over its canonical bytes. */
     private Submission signed(RecordsFile.Entry entry, boolean withAttachment) {
         List<SubmittedAttachment> attachments = withAttachment
                 ? List.of(new SubmittedAttachment("chest-xray-report.txt", "text/plain", ByteBuffer.wrap(DEMO_ATTACHMENT)))
@@ -102,12 +111,12 @@ final class DemoTraffic {
                 .setSubmissionId(UUID.randomUUID().toString())
                 .setSubmittedAt(Instant.ofEpochMilli(System.currentTimeMillis()))
                 .setFormat(entry.format()).setBody(entry.body()).setAttachments(attachments)
-                .setSubmitterKey(ByteBuffer.wrap(ids.doctor().verifyingKey().bytes()))
-                .setCounterpartyKey(ByteBuffer.wrap(ids.patient().verifyingKey().bytes()))
+                .setSubmitterKey(ByteBuffer.wrap(submitter.verifyingKey().bytes()))
+                .setCounterpartyKey(ByteBuffer.wrap(counterparty.verifyingKey().bytes()))
                 .setSignature(ByteBuffer.allocate(0))
                 .build();
         RawSubmission raw = AvroMapping.toRaw(unsigned);
-        byte[] signature = Signatures.sign(ids.doctor().signingKey(), raw.body().toBytes());
+        byte[] signature = Signatures.sign(submitter.signingKey(), raw.body().toBytes());
         unsigned.setSignature(ByteBuffer.wrap(signature));
         return unsigned;
     }

@@ -2,12 +2,17 @@ package org.emrsb.app;
 
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
 import org.emrsb.avro.EpochRecord;
 import org.emrsb.avro.MemberCertificate;
 import org.emrsb.core.crypto.VerifyingKey;
@@ -46,11 +51,13 @@ final class Pipeline implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final DelegateSupervisor delegate;
+    private final QueryServer query;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private Pipeline(KafkaStreams streams, DelegateSupervisor delegate) {
+    private Pipeline(KafkaStreams streams, DelegateSupervisor delegate, QueryServer query) {
         this.streams = streams;
         this.delegate = delegate;
+        this.query = query;
     }
 
     /** The topology of the given roles (exposed for describing and testing); the delegate role alone or none. */
@@ -121,43 +128,69 @@ final class Pipeline implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts the roles' instances. With the delegate role and a {@code query.listen} address, the query
+     * endpoint listens first (a port in use fails the start before any instance runs) and answers 503
+     * until the ledger instance runs.
+     */
     static Pipeline start(EmrsbConfig config, Set<StageRole> roles, String applicationId) {
         EnumSet<StageRole> others = EnumSet.copyOf(roles);
         boolean runsDelegate = others.remove(StageRole.DELEGATE);
-        Pipeline[] self = new Pipeline[1];
-        KafkaStreams streams = others.isEmpty() ? null
-                : instance(topology(config, others), StreamsSettings.of(config, applicationId), "pipeline",
-                        () -> self[0].stopped.countDown());
-        DelegateSupervisor delegate = null;
-        if (runsDelegate) {
-            Topology ledger = topology(config, EnumSet.of(StageRole.DELEGATE)); // checks the settings now
-            DelegateSettings settings = DelegateSettings.load(config);
-            delegate = new DelegateSupervisor(config, settings.keys().verifyingKey(),
-                    () -> instance(ledger, StreamsSettings.of(config, applicationId + DELEGATES_SUFFIX), "ledger",
-                            () -> { }));
+        AtomicReference<Pipeline> self = new AtomicReference<>(); // read by the endpoint's and Streams' threads
+        Topology ledger = runsDelegate ? topology(config, EnumSet.of(StageRole.DELEGATE)) : null; // checks the settings now
+        Optional<HostInfo> listen = runsDelegate ? QueryServer.listenAddress(config) : Optional.empty();
+        QueryServer query = listen.map(address -> QueryServer.start(address,
+                () -> self.get() == null ? null : self.get().ledger(), GatewaySettings.authority(config),
+                config.topics().recordPartitions())).orElse(null);
+        try {
+            KafkaStreams streams = others.isEmpty() ? null
+                    : instance(topology(config, others), StreamsSettings.of(config, applicationId), "pipeline",
+                            () -> self.get().stopped.countDown());
+            DelegateSupervisor delegate = null;
+            if (runsDelegate) {
+                DelegateSettings settings = DelegateSettings.load(config);
+                delegate = new DelegateSupervisor(config, settings.keys().verifyingKey(),
+                        () -> instance(ledger, ledgerSettings(config, applicationId, listen), "ledger", () -> { }));
+            }
+            self.set(new Pipeline(streams, delegate, query));
+        } catch (RuntimeException e) {
+            if (query != null) {
+                query.close();
+            }
+            throw e;
         }
-        self[0] = new Pipeline(streams, delegate);
+        self.get().startInstances();
+        return self.get();
+    }
+
+    private void startInstances() {
         if (streams != null) {
             streams.start();
         }
         if (delegate != null) {
-            DelegateSupervisor supervised = delegate;
             Thread watcher = new Thread(() -> {
                 try {
-                    supervised.awaitDone();
+                    delegate.awaitDone();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-                self[0].stopped.countDown();
+                stopped.countDown();
             }, "emrsb-delegate-watcher");
             watcher.setDaemon(true);
             watcher.start();
             delegate.start();
         }
-        return self[0];
     }
 
-    private static KafkaStreams instance(Topology topology, java.util.Properties props, String name, Runnable onStop) {
+    /** The ledger instance's settings: its own application id, and the query endpoint as its application.server. */
+    private static Properties ledgerSettings(EmrsbConfig config, String applicationId, Optional<HostInfo> listen) {
+        Properties props = StreamsSettings.of(config, applicationId + DELEGATES_SUFFIX);
+        listen.ifPresent(address -> props.put(StreamsConfig.APPLICATION_SERVER_CONFIG,
+                QueryServer.applicationServer(address)));
+        return props;
+    }
+
+    private static KafkaStreams instance(Topology topology, Properties props, String name, Runnable onStop) {
         KafkaStreams streams = new KafkaStreams(topology, props);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("a stream thread of the {} failed; shutting it down so it can be restarted clean", name, e);
@@ -217,6 +250,9 @@ final class Pipeline implements AutoCloseable {
 
     @Override
     public void close() {
+        if (query != null) {
+            query.close();
+        }
         if (delegate != null) {
             delegate.close();
         }

@@ -1,0 +1,110 @@
+package org.emrsb.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.emrsb.core.proof.BundleFormatException;
+import org.emrsb.core.proof.Part;
+import org.emrsb.core.proof.ProofBundle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code ops/emrsb proof TXID --out FILE [--endpoint URL]}: asks a delegate's query endpoint for a
+ * transaction's proof bundle, writes it to FILE as far as it is final, and says which parts are not in
+ * it yet. Exit 0 when the transaction is sealed in a block; 1 when its block is not sealed yet (the
+ * partial bundle is written all the same); 2 for an unknown transaction, an endpoint that cannot be
+ * reached or is not ready, or an invalid option.
+ */
+@Command(name = "proof", mixinStandardHelpOptions = true, description = {
+        "Get a transaction's proof bundle (emrsb-proof/1) from a delegate's query endpoint, as far as it is final.",
+        "Exit 0: sealed in a block; 1: its block is not sealed yet (the partial bundle is written); "
+                + "2: unknown transaction, endpoint unreachable or not ready, or invalid option."})
+final class ProofCommand implements Callable<Integer> {
+
+    /** Exit code of a transaction whose block is not sealed yet. */
+    static final int NOT_SEALED = 1;
+    /** Exit code of an unknown transaction, an unreachable endpoint or an invalid option. */
+    static final int NO_PROOF = 2;
+
+    @Mixin
+    Main.Common common;
+
+    @Parameters(paramLabel = "TXID", description = "the transaction id (64 lowercase hex)")
+    String transactionId;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "where the bundle is written")
+    Path out;
+
+    @Option(names = "--endpoint", paramLabel = "URL",
+            description = "a delegate instance's query endpoint, http://HOST:PORT (default: http:// + query.listen)")
+    String endpoint;
+
+    @Override
+    public Integer call() {
+        ProofBundle bundle;
+        try {
+            requireTransactionId(transactionId);
+            QueryClient client = new QueryClient(QueryClient.endpoint(endpoint, common.config()));
+            bundle = bundleOf(client.proof(transactionId), client);
+        } catch (QueryClient.QueryFailure e) {
+            System.err.println("error: " + (e.status() == 404 ? "unknown transaction " + transactionId + ": " : "")
+                    + e.getMessage());
+            return NO_PROOF;
+        } catch (IllegalArgumentException | EmrsbConfig.ConfigException e) {
+            System.err.println("error: " + e.getMessage());
+            return NO_PROOF;
+        }
+        try {
+            Files.writeString(out, bundle.toJson(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            System.err.println("error: cannot write " + out + ": " + e);
+            return NO_PROOF;
+        }
+        System.out.println(summary(bundle, out));
+        return bundle.has(Part.BLOCK) ? 0 : NOT_SEALED;
+    }
+
+    /** Refuses anything but a transaction id: 64 lowercase hex characters. */
+    static void requireTransactionId(String id) {
+        if (!QueryRoute.HEX_32.matcher(id).matches()) {
+            throw new IllegalArgumentException("'" + id + "' is not a transaction id (64 lowercase hex characters)");
+        }
+    }
+
+    /** The bundle in the endpoint's answer, checked to be the one asked for. */
+    private ProofBundle bundleOf(JsonNode answer, QueryClient client) {
+        if (!answer.path("bundle").isObject()) {
+            throw new IllegalArgumentException(client.endpoint() + " answered without a bundle");
+        }
+        ProofBundle bundle;
+        try {
+            bundle = ProofBundle.fromJsonTree(answer.get("bundle"));
+        } catch (BundleFormatException e) {
+            throw new IllegalArgumentException(client.endpoint() + " answered an unreadable bundle: " + e.getMessage());
+        }
+        if (!bundle.transaction().id().equals(transactionId)) {
+            throw new IllegalArgumentException(client.endpoint() + " answered the bundle of another transaction, "
+                    + bundle.transaction().id());
+        }
+        return bundle;
+    }
+
+    /** One line: where the bundle went, how far it reaches, and what is not in it yet. */
+    static String summary(ProofBundle bundle, Path file) {
+        List<Part> missing = LedgerJson.missing(bundle);
+        String reach = bundle.has(Part.BLOCK)
+                ? "sealed in block " + bundle.block().height() + " of chain " + bundle.block().chain()
+                : "not sealed in a block yet (its chain's open block seals within ledger.block.interval)";
+        return file + ": transaction " + bundle.transaction().id() + ", " + reach
+                + (missing.isEmpty() ? "; the bundle is complete"
+                        : "; not in the bundle yet: " + missing.stream().map(Part::id).collect(Collectors.joining(", ")));
+    }
+}
