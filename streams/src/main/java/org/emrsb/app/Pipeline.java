@@ -88,8 +88,11 @@ final class Pipeline implements AutoCloseable {
                     config.duration("ipfs.timeout")));
         }
         if (roles.contains(StageRole.GOVERNANCE)) {
+            EpochsGlobalStore.addTo(topology, topics,
+                    AvroSerdes.<EpochRecord>registry(config.registry(), false).deserializer(), authority);
             GovernanceTopology.build(topology, topics, new GovernanceTopology.Components(
                     AvroSerdes.registry(config.registry(), false), AvroSerdes.registry(config.registry(), false),
+                    AvroSerdes.registry(config.registry(), false),
                     AvroSerdes.registry(config.registry(), false), AvroSerdes.registry(config.registry(), false),
                     authority, config.integer("governance.delegates", 1, 10_000)));
         }

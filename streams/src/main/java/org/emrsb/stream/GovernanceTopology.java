@@ -21,6 +21,10 @@ import org.emrsb.avro.DelegateStatusCode;
 import org.emrsb.avro.DelegateStatusRecord;
 import org.emrsb.avro.EpochRecord;
 import org.emrsb.avro.GovernanceVote;
+import org.emrsb.avro.LedgerViolation;
+import org.emrsb.core.format.Sha256;
+import org.emrsb.core.monitor.EvidenceVerifier;
+import org.emrsb.core.monitor.SignedViolation;
 import org.emrsb.avro.RejectedRecord;
 import org.emrsb.core.crypto.Hex;
 import org.emrsb.core.crypto.VerifyingKey;
@@ -31,25 +35,34 @@ import org.emrsb.core.governance.MemberDirectory;
 import org.emrsb.core.governance.SignedVote;
 
 /**
- * The governance processor: governance.votes → governance.epochs and governance.delegates (paper §4.3).
+ * The governance processor: governance.votes and ledger.violations → governance.epochs and
+ * governance.delegates (paper §4.3).
  * A single-partition stage and the only writer of epochs: it applies each signed approval vote to the
  * {@link Election} (whose whole state is one value in {@link Stores#GOVERNANCE_ELECTION}) and, when a
  * delegate's status changes, writes the new epoch with its whole delegate set to governance.epochs and
  * each delegate's latest status to governance.delegates. A vote's time is its record's timestamp, so a
  * replay of the topic gives the same epochs. A vote that cannot be read is a dead letter; one the
  * election refuses (bad signature, voter not enrolled, stale) changes nothing.
+ *
+ * <p>Evidence from the monitors (ledger.violations, one partition, so the same task) is re-checked with
+ * {@link EvidenceVerifier} against this alliance's members and epochs; proven evidence evicts the
+ * delegate at a new epoch, once, however many monitors report it. Evidence that does not hold is a dead
+ * letter ({@code bad-evidence}); evidence about an epoch this processor has not seen yet waits is also
+ * a dead letter ({@code evidence-pending}) with its reason, to be replayed by an operator.
  */
 public final class GovernanceTopology {
 
     public static final String SOURCE = "governance-source";
+    public static final String VIOLATIONS_SOURCE = "governance-violations-source";
     public static final String PROCESSOR = "governance-election";
     public static final String EPOCHS_SINK = "governance-epochs-sink";
     public static final String DELEGATES_SINK = "governance-delegates-sink";
     public static final String REJECTED_SINK = "governance-rejected-sink";
     private static final String STATE = "state";
+    private static final String EVIDENCE = "evidence/";
 
     /** @param delegates N, the number of ACTIVE delegates */
-    public record Components(Serde<GovernanceVote> votes, Serde<EpochRecord> epochs,
+    public record Components(Serde<GovernanceVote> votes, Serde<LedgerViolation> violations, Serde<EpochRecord> epochs,
             Serde<DelegateStatusRecord> delegateStatus, Serde<RejectedRecord> rejected, VerifyingKey authority,
             int delegates) {
     }
@@ -60,7 +73,9 @@ public final class GovernanceTopology {
     public static void build(Topology topology, Topics topics, Components components) {
         topology.addSource(SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
                 topics.spec(Topics.GOVERNANCE_VOTES).name());
-        topology.addProcessor(PROCESSOR, () -> new ElectionProcessor(components), SOURCE);
+        topology.addSource(VIOLATIONS_SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
+                topics.spec(Topics.LEDGER_VIOLATIONS).name());
+        topology.addProcessor(PROCESSOR, () -> new ElectionProcessor(components), SOURCE, VIOLATIONS_SOURCE);
         topology.addStateStore(org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
                 org.apache.kafka.streams.state.Stores.persistentKeyValueStore(Stores.GOVERNANCE_ELECTION),
                 Serdes.String(), Serdes.ByteArray()), PROCESSOR);
@@ -90,6 +105,9 @@ public final class GovernanceTopology {
         private KeyValueStore<String, byte[]> store;
         private MemberDirectory members;
         private Election election;
+        /** The epochs this processor wrote since it started, for checking evidence; older ones from the topic. */
+        private final java.util.Map<Long, GovernanceEpoch> epochs = new java.util.HashMap<>();
+        private ReadOnlyKeyValueStore<String, byte[]> publishedEpochs;
 
         ElectionProcessor(Components components) {
             this.components = components;
@@ -106,10 +124,22 @@ public final class GovernanceTopology {
             if (saved != null) {
                 election.restore(saved);
             }
+            this.publishedEpochs = context.getStateStore(Stores.GOVERNANCE_EPOCHS);
+            election.current().ifPresent(e -> epochs.put(e.epoch(), e));
+        }
+
+        /** An epoch by number: one this processor wrote since it started, else from governance.epochs. */
+        private Optional<GovernanceEpoch> epoch(long number) {
+            GovernanceEpoch recent = epochs.get(number);
+            return recent != null ? Optional.of(recent) : EpochsGlobalStore.epoch(publishedEpochs, number);
         }
 
         @Override
         public void process(Record<String, byte[]> record) {
+            if (context.recordMetadata().orElseThrow().topic().equals(Topics.LEDGER_VIOLATIONS)) {
+                onViolation(record);
+                return;
+            }
             SignedVote vote;
             try {
                 GovernanceVote value = components.votes().deserializer().deserialize(Topics.GOVERNANCE_VOTES, record.value());
@@ -127,14 +157,54 @@ public final class GovernanceTopology {
             epoch.ifPresent(e -> publish(e, record.timestamp()));
         }
 
+        /** Monitors' evidence: checked by anyone's rules, and if it holds, the delegate is evicted (once). */
+        private void onViolation(Record<String, byte[]> record) {
+            SignedViolation evidence;
+            try {
+                LedgerViolation value = components.violations().deserializer().deserialize(Topics.LEDGER_VIOLATIONS,
+                        record.value());
+                byte[] canonical = AvroMapping.bytes(value.getCanonical());
+                byte[] signature = AvroMapping.bytes(value.getSignature());
+                byte[] both = java.util.Arrays.copyOf(canonical, canonical.length + signature.length);
+                System.arraycopy(signature, 0, both, canonical.length, signature.length);
+                evidence = SignedViolation.parse(both);
+            } catch (RuntimeException e) {
+                reject(record, "bad-evidence", "not a signed violation: " + e.getMessage());
+                return;
+            }
+            if (members.certificate(evidence.violation().monitorKey()).isEmpty()) {
+                return; // another alliance's monitor on the same cluster
+            }
+            EvidenceVerifier.Result result = new EvidenceVerifier(this::epoch, members).verify(evidence);
+            if (result instanceof EvidenceVerifier.Refuted refuted) {
+                reject(record, "bad-evidence", refuted.reason());
+                return;
+            }
+            if (result instanceof EvidenceVerifier.Pending pending) {
+                reject(record, "evidence-pending", pending.reason());
+                return;
+            }
+            byte[] delegate = evidence.violation().delegateKey();
+            String reference = evidence.violation().check() + " violation sha256:" + Sha256.hex(evidence.toBytes());
+            Optional<GovernanceEpoch> epoch = election.evict(delegate, reference, record.timestamp());
+            store.put(STATE, election.snapshot());
+            if (epoch.isPresent()) {
+                store.put(EVIDENCE + Hex.encode(delegate), reference.getBytes(StandardCharsets.UTF_8));
+                publish(epoch.get(), record.timestamp());
+            }
+        }
+
         private void publish(GovernanceEpoch epoch, long timestamp) {
+            epochs.put(epoch.epoch(), epoch);
             context.forward(new Record<Object, Object>(Long.toString(epoch.epoch()), toAvro(epoch, components.authority()), timestamp,
                     new RecordHeaders()), EPOCHS_SINK);
             for (DelegateEntry entry : epoch.delegates()) {
                 String key = VerifyingKey.PREFIX + Hex.encode(entry.key());
+                byte[] evidence = store.get(EVIDENCE + Hex.encode(entry.key()));
                 DelegateStatusRecord status = new DelegateStatusRecord(key,
                         DelegateStatusCode.valueOf(entry.status().name()), entry.approvals(), epoch.epoch(),
-                        Instant.ofEpochMilli(epoch.effectiveAt()));
+                        Instant.ofEpochMilli(epoch.effectiveAt()),
+                        evidence == null ? null : new String(evidence, StandardCharsets.UTF_8));
                 context.forward(new Record<Object, Object>(key, status, timestamp, new RecordHeaders()), DELEGATES_SINK);
             }
         }

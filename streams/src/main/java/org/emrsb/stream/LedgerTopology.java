@@ -462,7 +462,7 @@ public final class LedgerTopology {
 
         /** Monitors enrolled and valid now, counted from the members store at most every 10 s. */
         private int enrolledMonitors(long now) {
-            if (now - monitorsCountedAt < 10_000) {
+            if (monitorsCountedAt != Long.MIN_VALUE && now - monitorsCountedAt < 10_000 && now >= monitorsCountedAt) {
                 return enrolledMonitors;
             }
             int count = 0;

@@ -22,6 +22,7 @@ import org.emrsb.avro.DelegateStatusCode;
 import org.emrsb.avro.DelegateStatusRecord;
 import org.emrsb.avro.EpochRecord;
 import org.emrsb.avro.GovernanceVote;
+import org.emrsb.avro.LedgerViolation;
 import org.emrsb.avro.MemberCertificate;
 import org.emrsb.avro.RejectedRecord;
 import org.emrsb.core.crypto.MemberKeys;
@@ -43,7 +44,9 @@ class GovernanceTopologyTest {
     private final GatewayFixture f = new GatewayFixture();
     private final MemberKeys delegateA = GatewayFixture.keys(Role.DELEGATE, 21);
     private final MemberKeys delegateB = GatewayFixture.keys(Role.DELEGATE, 22);
+    private final MemberKeys monitor = GatewayFixture.keys(Role.MONITOR, 23);
     private final Serde<GovernanceVote> votes = AvroSerdes.singleObject(GovernanceVote.class);
+    private final Serde<LedgerViolation> violations = AvroSerdes.singleObject(LedgerViolation.class);
     private final Serde<EpochRecord> epochs = AvroSerdes.singleObject(EpochRecord.class);
     private final Serde<DelegateStatusRecord> statuses = AvroSerdes.singleObject(DelegateStatusRecord.class);
     private final Serde<RejectedRecord> rejected = AvroSerdes.singleObject(RejectedRecord.class);
@@ -59,8 +62,9 @@ class GovernanceTopologyTest {
         Topics topics = Topics.defaults();
         Topology topology = new Topology();
         MembersGlobalStore.addTo(topology, topics, certificates.deserializer(), f.authority.verifyingKey());
-        GovernanceTopology.build(topology, topics, new GovernanceTopology.Components(votes, epochs, statuses, rejected,
-                f.authority.verifyingKey(), 1));
+        EpochsGlobalStore.addTo(topology, topics, epochs.deserializer(), f.authority.verifyingKey());
+        GovernanceTopology.build(topology, topics, new GovernanceTopology.Components(votes, violations, epochs, statuses,
+                rejected, f.authority.verifyingKey(), 1));
         Properties props = new Properties();
         props.put("application.id", "governance-test");
         props.put("bootstrap.servers", "unused:9092");
@@ -70,6 +74,7 @@ class GovernanceTopologyTest {
                 Serdes.String().serializer(), Serdes.ByteArray().serializer());
         f.enrol(delegateA, EnrolmentCertificate.Status.ACTIVE, GatewayFixture.NOW - 1000);
         f.enrol(delegateB, EnrolmentCertificate.Status.ACTIVE, GatewayFixture.NOW - 1000);
+        f.enrol(monitor, EnrolmentCertificate.Status.ACTIVE, GatewayFixture.NOW - 1000);
         for (SignedCertificate c : f.enrolled.values()) {
             members.pipeInput("k", certificates.serializer().serialize(Topics.GOVERNANCE_MEMBERS,
                     new MemberCertificate(ByteBuffer.wrap(c.certificateBytes()), ByteBuffer.wrap(c.signature()))));
@@ -130,5 +135,68 @@ class GovernanceTopologyTest {
         vote(f.outsider, GatewayFixture.NOW, delegateA);
         assertTrue(epochOut.isEmpty());
         assertTrue(deadOut.isEmpty());
+    }
+
+    /** B, not ACTIVE at epoch 1, signs a transaction anyway; a monitor's evidence of it, as ledger.violations carries it. */
+    private byte[] evidenceAgainstB(long epochNumber) {
+        org.emrsb.core.gateway.GatewayOutcome.Masked record = (org.emrsb.core.gateway.GatewayOutcome.Masked) f.gateway()
+                .process(f.byDoctor("by-b", GatewayFixture.PAPER_ROW_1, List.of()));
+        org.emrsb.core.ledger.SignedTransaction signed = org.emrsb.core.ledger.ChainHead.genesis(0).sequence(
+                record.record().toBytes(), record.signature(), List.of(), epochNumber, delegateB.signingKey(),
+                GatewayFixture.NOW);
+        org.emrsb.core.monitor.SignedViolation evidence = org.emrsb.core.monitor.SignedViolation.of(monitor.signingKey(),
+                signed, new org.emrsb.core.monitor.CheckOutcome.Rejected("delegate-active", "not ACTIVE"), GatewayFixture.NOW);
+        LedgerViolation value = LedgerViolation.newBuilder().setDelegateKey(delegateB.verifyingKey().toString())
+                .setCheck("delegate-active").setKind("transaction").setChain(0).setMonitorKey(monitor.verifyingKey().toString())
+                .setIssuedAt(Instant.ofEpochMilli(GatewayFixture.NOW))
+                .setCanonical(ByteBuffer.wrap(evidence.violation().toBytes()))
+                .setSignature(ByteBuffer.wrap(evidence.signature())).build();
+        return violations.serializer().serialize(Topics.LEDGER_VIOLATIONS, value);
+    }
+
+    @Test
+    void provenEvidenceEvictsTheDelegateOnceAtANewEpoch() {
+        vote(f.doctor, GatewayFixture.NOW, delegateA);
+        vote(f.patient, GatewayFixture.NOW + 1, delegateB);
+        List<EpochRecord> before = epochOut.readValuesToList();
+        long epochWithBStandby = before.get(0).getEpoch(); // N = 1: A is ACTIVE, B not yet a candidate
+        delegateOut.readKeyValuesToMap();
+
+        TestInputTopic<String, byte[]> evidence = driver.createInputTopic(Topics.LEDGER_VIOLATIONS,
+                Serdes.String().serializer(), Serdes.ByteArray().serializer());
+        evidence.pipeInput(delegateB.verifyingKey().toString(), evidenceAgainstB(epochWithBStandby));
+        EpochRecord eviction = epochOut.readValue();
+        Map<String, DelegateStatusCode> status = eviction.getDelegates().stream()
+                .collect(Collectors.toMap(d -> d.getKey(), d -> d.getStatus()));
+        assertEquals(DelegateStatusCode.EVICTED, status.get(delegateB.verifyingKey().toString()));
+        assertTrue(eviction.getCause().contains("delegate-active violation sha256:"), eviction.getCause());
+        DelegateStatusRecord record = delegateOut.readKeyValuesToMap().get(delegateB.verifyingKey().toString());
+        assertEquals(DelegateStatusCode.EVICTED, record.getStatus());
+        assertTrue(record.getEvidence().startsWith("delegate-active violation sha256:"), record.getEvidence());
+
+        evidence.pipeInput(delegateB.verifyingKey().toString(), evidenceAgainstB(epochWithBStandby));
+        assertTrue(epochOut.isEmpty(), "a second monitor's report evicts nobody twice");
+        vote(f.secondDoctor, GatewayFixture.NOW + 2, delegateB);
+        assertTrue(epochOut.readValuesToList().stream().allMatch(e -> e.getDelegates().stream().anyMatch(d ->
+                d.getKey().equals(delegateB.verifyingKey().toString()) && d.getStatus() == DelegateStatusCode.EVICTED)),
+                "an eviction is permanent");
+    }
+
+    @Test
+    void evidenceThatDoesNotHoldIsADeadLetterAndEvictsNobody() {
+        vote(f.doctor, GatewayFixture.NOW, delegateA);
+        epochOut.readValuesToList();
+        TestInputTopic<String, byte[]> evidence = driver.createInputTopic(Topics.LEDGER_VIOLATIONS,
+                Serdes.String().serializer(), Serdes.ByteArray().serializer());
+        evidence.pipeInput("x", "not evidence".getBytes(StandardCharsets.UTF_8));
+        assertEquals("bad-evidence", deadOut.readValue().getReason());
+        byte[] aboutA = evidenceAgainstB(1);
+        LedgerViolation tampered = violations.deserializer().deserialize(Topics.LEDGER_VIOLATIONS, aboutA);
+        byte[] signature = AvroMapping.bytes(tampered.getSignature());
+        signature[0] ^= 1;
+        tampered.setSignature(ByteBuffer.wrap(signature));
+        evidence.pipeInput("x", violations.serializer().serialize(Topics.LEDGER_VIOLATIONS, tampered));
+        assertEquals("bad-evidence", deadOut.readValue().getReason());
+        assertTrue(epochOut.isEmpty());
     }
 }
