@@ -6,7 +6,8 @@ import org.emrsb.core.crypto.Role;
 import org.emrsb.core.ledger.Quorum;
 
 /** The delegate's key and block settings, read and checked at start-up with errors that name the setting. */
-record DelegateSettings(MemberKeys keys, Duration blockInterval, int blockMaxTransactions, Quorum quorum) {
+record DelegateSettings(MemberKeys keys, Duration blockInterval, int blockMaxTransactions, Quorum quorum,
+        int drillTamperEvery) {
 
     static DelegateSettings load(EmrsbConfig config) {
         MemberKeys keys = GatewaySettings.readKeys(GatewaySettings.requiredPath(config, "delegate.key-file"),
@@ -24,6 +25,12 @@ record DelegateSettings(MemberKeys keys, Duration blockInterval, int blockMaxTra
         } catch (IllegalArgumentException e) {
             throw new EmrsbConfig.ConfigException("ledger.quorum: " + e.getMessage());
         }
-        return new DelegateSettings(keys, interval, config.integer("ledger.block.max-transactions", 1, 1_000_000), quorum);
+        int tamper = config.integer("delegate.drill.tamper-every", 0, Integer.MAX_VALUE);
+        if (tamper > 0) {
+            org.slf4j.LoggerFactory.getLogger(DelegateSettings.class).warn("DRILL: this delegate is byzantine: every {}"
+                    + " transaction it signs carries a corrupted gateway signature (delegate.drill.tamper-every)", tamper);
+        }
+        return new DelegateSettings(keys, interval, config.integer("ledger.block.max-transactions", 1, 1_000_000), quorum,
+                tamper);
     }
 }

@@ -104,7 +104,8 @@ final class Pipeline implements AutoCloseable {
                     AvroSerdes.registry(config.registry(), false), AvroSerdes.registry(config.registry(), false),
                     AvroSerdes.registry(config.registry(), false), AvroSerdes.registry(config.registry(), false),
                     AvroSerdes.registry(config.registry(), false), delegate.keys().signingKey(), delegate.blockInterval(),
-                    delegate.blockMaxTransactions(), Duration.ofSeconds(5), delegate.quorum()));
+                    delegate.blockMaxTransactions(), Duration.ofSeconds(5), delegate.quorum(),
+                    delegate.drillTamperEvery()));
         }
         if (roles.contains(StageRole.MONITOR)) {
             MemberKeys monitor = GatewaySettings.readKeys(GatewaySettings.requiredPath(config, "monitor.key-file"),

@@ -86,17 +86,33 @@ public final class LedgerTopology {
      * @param pendingBudget        how long one punctuation may spend signing waiting records
      * @param quorum               how many monitors must accept a transaction before it enters a block;
      *                             {@link Quorum#none()} for a ledger without monitors
+     * @param drillTamperEvery     0 for an honest delegate; n &gt; 0 makes it byzantine for a drill: every
+     *                             n-th transaction it signs carries a corrupted gateway signature, which the
+     *                             monitors must catch and the governance processor must evict it for
      */
     public record Components(Serde<SignedMaskedRecord> offloaded, Serde<LedgerTransaction> transactions,
             Serde<LedgerBlock> blocks, Serde<LedgerVerdict> verdicts, Serde<RejectedRecord> rejected,
             SigningKey delegate, Duration blockInterval, int blockMaxTransactions, Duration pendingBudget,
-            Quorum quorum) {
+            Quorum quorum, int drillTamperEvery) {
+
+        /** An honest delegate. */
+        public Components(Serde<SignedMaskedRecord> offloaded, Serde<LedgerTransaction> transactions,
+                Serde<LedgerBlock> blocks, Serde<LedgerVerdict> verdicts, Serde<RejectedRecord> rejected,
+                SigningKey delegate, Duration blockInterval, int blockMaxTransactions, Duration pendingBudget,
+                Quorum quorum) {
+            this(offloaded, transactions, blocks, verdicts, rejected, delegate, blockInterval, blockMaxTransactions,
+                    pendingBudget, quorum, 0);
+        }
+
         public Components {
             if (blockMaxTransactions < 1) {
                 throw new IllegalArgumentException("a block holds at least one transaction, max was " + blockMaxTransactions);
             }
             if (blockInterval.isNegative() || blockInterval.isZero()) {
                 throw new IllegalArgumentException("the block interval must be positive, was " + blockInterval);
+            }
+            if (drillTamperEvery < 0) {
+                throw new IllegalArgumentException("drillTamperEvery is 0 (honest) or positive, was " + drillTamperEvery);
             }
         }
 
@@ -311,11 +327,12 @@ public final class LedgerTopology {
             }
             ChainHead head = loadHead();
             boolean withoutMonitors = components.quorum().none();
+            byte[] signedGatewaySignature = drillTamper(head, gatewaySignature);
             SignedTransaction signed;
             try {
                 signed = withoutMonitors
-                        ? head.sequence(maskedBytes, gatewaySignature, cids, epoch.epoch(), components.delegate(), now)
-                        : head.sign(maskedBytes, gatewaySignature, cids, epoch.epoch(), components.delegate(), now);
+                        ? head.sequence(maskedBytes, signedGatewaySignature, cids, epoch.epoch(), components.delegate(), now)
+                        : head.sign(maskedBytes, signedGatewaySignature, cids, epoch.epoch(), components.delegate(), now);
             } catch (RuntimeException e) {
                 // The head is unchanged when sequencing fails, so no number is consumed.
                 LOG.error("chain {}: could not sequence {}-{}@{}", chain, entry.getSourceTopic(),
@@ -486,6 +503,18 @@ public final class LedgerTopology {
                     source.partition(), source.offset(),
                     record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8), record.value(),
                     record.timestamp());
+        }
+
+        /** A byzantine drill only: the gateway signature with one bit flipped on every n-th sequence. */
+        private byte[] drillTamper(ChainHead head, byte[] gatewaySignature) {
+            int every = components.drillTamperEvery();
+            if (every == 0 || head.nextSequence() % every != every - 1) {
+                return gatewaySignature;
+            }
+            byte[] tampered = gatewaySignature.clone();
+            tampered[0] ^= 0x01;
+            LOG.warn("chain {}: DRILL: signing sequence {} with a corrupted gateway signature", chain, head.nextSequence());
+            return tampered;
         }
 
         /** The chain head as the store holds it (read each time: the store, not a cache, is the truth). */
