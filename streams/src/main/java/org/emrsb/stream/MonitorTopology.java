@@ -94,7 +94,7 @@ public final class MonitorTopology {
         topology.addSource(BLOCKS_SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
                 topics.spec(Topics.LEDGER_BLOCKS).name());
         topology.addProcessor(PROCESSOR, () -> new MonitorProcessor(components), TX_SOURCE, BLOCKS_SOURCE);
-        for (String store : List.of(Stores.MONITOR_CHAIN_WATCH, Stores.MONITOR_WAITING)) {
+        for (String store : List.of(Stores.MONITOR_CHAIN_WATCH, Stores.MONITOR_WAITING, Stores.MONITOR_ACCEPTED)) {
             topology.addStateStore(org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
                     org.apache.kafka.streams.state.Stores.persistentKeyValueStore(store), Serdes.String(),
                     Serdes.ByteArray()), PROCESSOR);
@@ -135,6 +135,7 @@ public final class MonitorTopology {
         private BlockChecks blockChecks;
         private KeyValueStore<String, byte[]> watches;
         private KeyValueStore<String, byte[]> waiting;
+        private KeyValueStore<String, byte[]> accepted;
         private long nextQueued;
 
         MonitorProcessor(Components components) {
@@ -151,6 +152,7 @@ public final class MonitorTopology {
             this.blockChecks = new BlockChecks(number -> EpochsGlobalStore.epoch(epochs, number));
             this.watches = context.getStateStore(Stores.MONITOR_CHAIN_WATCH);
             this.waiting = context.getStateStore(Stores.MONITOR_WAITING);
+            this.accepted = context.getStateStore(Stores.MONITOR_ACCEPTED);
             this.nextQueued = lastQueued() + 1;
             context.schedule(RETRY_EVERY, PunctuationType.WALL_CLOCK_TIME, now -> retryWaiting());
         }
@@ -172,7 +174,7 @@ public final class MonitorTopology {
         /** Judges one input; false when it must wait. Unreadable input is a dead letter, never a stop. */
         private boolean judge(boolean isTransaction, byte[] value, RecordMetadata source, Record<String, byte[]> record) {
             ChainWatch watch = loadWatch();
-            boolean decided;
+            Optional<ChainWatch> decided;
             try {
                 decided = isTransaction ? judgeTransaction(value, watch) : judgeBlock(value, watch);
             } catch (RuntimeException e) {
@@ -184,16 +186,22 @@ public final class MonitorTopology {
                         + e.getMessage());
                 return true;
             }
-            if (decided) {
-                watches.put(LedgerKeys.chain(chain), watch.toBytes());
+            if (decided.isPresent()) {
+                watches.put(LedgerKeys.chain(chain), decided.get().toBytes());
                 if (isTransaction) {
                     retryBlocks();
                 }
             }
-            return decided;
+            return decided.isPresent();
         }
 
-        private boolean judgeTransaction(byte[] value, ChainWatch watch) {
+        /**
+         * Judges a transaction in sequence order. An accepted one is recorded as judged and its id kept in
+         * {@link Stores#MONITOR_ACCEPTED} until the block that covers it arrives (ledger.tx and ledger.blocks
+         * are separate topics, so transactions after a block may be judged before the block is read).
+         * Returns the watch to keep, or empty when the transaction must wait.
+         */
+        private Optional<ChainWatch> judgeTransaction(byte[] value, ChainWatch watch) {
             LedgerTransaction avro = components.transactions().deserializer().deserialize(Topics.LEDGER_TX, value);
             byte[] canonical = AvroMapping.bytes(avro.getCanonical());
             byte[] signature = AvroMapping.bytes(avro.getSignature());
@@ -207,16 +215,16 @@ public final class MonitorTopology {
                 if (avro.getSequence() == watch.nextSequence()) {
                     watch.recordVoid(avro.getSequence());
                 }
-                return true;
+                return Optional.of(watch);
             }
             if (members.certificate(tx.delegateKey()).isEmpty()) {
-                return true; // another alliance's ledger on the same cluster (its delegate is not enrolled here)
+                return Optional.of(watch); // another alliance's ledger on the same cluster (its delegate is not enrolled here)
             }
             SignedTransaction signed = new SignedTransaction(tx, canonical, signature);
             CheckOutcome outcome = transactionChecks.check(signed, watch);
             if (outcome instanceof CheckOutcome.Waiting wait) {
                 LOG.debug("chain {}: transaction {} waits: {}", chain, signed.id(), wait.detail());
-                return false;
+                return Optional.empty();
             }
             if (outcome instanceof CheckOutcome.Rejected rejected) {
                 LOG.warn("chain {}: rejected transaction {} (sequence {}): {} ({})", chain, signed.id(), tx.sequence(),
@@ -227,14 +235,21 @@ public final class MonitorTopology {
                     watch.recordVoid(tx.sequence());
                 }
             } else {
-                watch.recordAccepted(signed);
+                watch.recordJudged(tx.sequence());
+                accepted.put(LedgerKeys.onChain(chain, tx.sequence()),
+                        ByteBuffer.allocate(40).putLong(tx.epoch()).put(signed.idBytes()).array());
             }
             emit(Verdicts.of(components.monitor(), outcome, Verdict.SubjectKind.TRANSACTION, signed.idBytes(), chain,
                     currentEpoch(), now()));
-            return true;
+            return Optional.of(watch);
         }
 
-        private boolean judgeBlock(byte[] value, ChainWatch watch) {
+        /**
+         * Judges a block against a trial copy of the watch whose open block holds the accepted transactions
+         * of the block's range; only an accepted block moves the kept watch (and frees those ids).
+         * Returns the watch to keep, or empty when the block must wait.
+         */
+        private Optional<ChainWatch> judgeBlock(byte[] value, ChainWatch watch) {
             LedgerBlock avro = components.blocks().deserializer().deserialize(Topics.LEDGER_BLOCKS, value);
             byte[] header = AvroMapping.bytes(avro.getHeader());
             BlockHeader parsed;
@@ -243,27 +258,52 @@ public final class MonitorTopology {
             } catch (RuntimeException e) {
                 emit(Verdicts.issue(components.monitor(), Verdict.SubjectKind.BLOCK, Sha256.hash(header), chain,
                         Verdict.Decision.REJECT, CheckNames.BLOCK_FORMAT, currentEpoch(), now()));
-                return true;
+                return Optional.of(watch);
             }
             if (members.certificate(parsed.delegateKey()).isEmpty()) {
-                return true; // another alliance's block
+                return Optional.of(watch); // another alliance's block
             }
             SealedBlock block = new SealedBlock(parsed, header, Sha256.hash(header), AvroMapping.bytes(avro.getSignature()));
-            CheckOutcome outcome = blockChecks.check(block, watch);
+            ChainWatch trial = ChainWatch.fromBytes(watch.toBytes());
+            List<String> covered = parsed.lastSequence() < watch.nextSequence() ? appendCovered(trial, parsed)
+                    : List.of();
+            CheckOutcome outcome = blockChecks.check(block, trial);
             if (outcome instanceof CheckOutcome.Waiting) {
-                return false;
+                return Optional.empty();
             }
             if (outcome instanceof CheckOutcome.Rejected rejected) {
                 LOG.warn("chain {}: rejected block {} ({}): {} ({})", chain, parsed.height(), Hex.encode(block.hash()),
                         rejected.check(), rejected.detail());
                 blockChecks.attributableFailure(block).ifPresent(failure ->
                         emit(SignedViolation.of(components.monitor(), block, failure, now()), parsed.delegateKey()));
-            } else {
-                watch.recordBlock(block);
             }
             emit(Verdicts.of(components.monitor(), outcome, Verdict.SubjectKind.BLOCK, block.hash(), chain,
                     currentEpoch(), now()));
-            return true;
+            if (outcome instanceof CheckOutcome.Rejected) {
+                return Optional.of(watch);
+            }
+            trial.recordBlock(block);
+            covered.forEach(accepted::delete);
+            return Optional.of(trial);
+        }
+
+        /** Appends to the trial watch the accepted transactions up to the block's last sequence; their keys. */
+        private List<String> appendCovered(ChainWatch trial, BlockHeader header) {
+            List<String> keys = new ArrayList<>();
+            long from = trial.openCount() == 0 ? trial.unsealedFrom() : trial.openLastSequence() + 1;
+            try (KeyValueIterator<String, byte[]> range = accepted.range(LedgerKeys.onChain(chain, from),
+                    LedgerKeys.onChain(chain, header.lastSequence()))) {
+                while (range.hasNext()) {
+                    KeyValue<String, byte[]> entry = range.next();
+                    ByteBuffer in = ByteBuffer.wrap(entry.value);
+                    long epoch = in.getLong();
+                    byte[] id = new byte[32];
+                    in.get(id);
+                    trial.appendAccepted(Long.parseLong(entry.key.substring(entry.key.indexOf('/') + 1)), id, epoch);
+                    keys.add(entry.key);
+                }
+            }
+            return keys;
         }
 
         /** The punctuator: waiting transactions in order until one still waits, then waiting blocks. */

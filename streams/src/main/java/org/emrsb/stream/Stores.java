@@ -55,6 +55,12 @@ public final class Stores {
     public static final String MONITOR_WAITING = "monitor-waiting";
 
     /**
+     * A monitor's accepted transactions not yet covered by an accepted block: {@code <chain:10>/<sequence:19>}
+     * to the epoch (8 bytes) and the transaction id (32 bytes). Freed as blocks are accepted.
+     */
+    public static final String MONITOR_ACCEPTED = "monitor-accepted";
+
+    /**
      * Transactions signed and awaiting the monitors' quorum, by id (hex): their sequence, epoch, the
      * original offloaded record (for re-signing if rejected) and the verdicts so far.
      */

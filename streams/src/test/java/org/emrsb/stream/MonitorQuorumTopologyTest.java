@@ -258,6 +258,36 @@ class MonitorQuorumTopologyTest {
         assertEquals(1, blockOut.readValuesToList().size());
     }
 
+    @Test
+    void aBlockReadAfterLaterTransactionsIsJudgedOnItsOwnRange() {
+        start(Quorum.ofMajority(), monitor1);
+        ChainHead head = ChainHead.genesis(0);
+        List<SignedTransaction> txs = new ArrayList<>();
+        SealedBlock first = null;
+        for (int i = 0; i < 4; i++) {
+            GatewayOutcome.Masked record = (GatewayOutcome.Masked) f.gateway().process(
+                    f.byDoctor("direct-" + i, GatewayFixture.PAPER_ROW_1, List.of()));
+            txs.add(head.sequence(record.record().toBytes(), record.signature(), List.of(), 1, delegateA.signingKey(),
+                    GatewayFixture.NOW + i));
+            if (i == 1) {
+                first = head.seal(GatewayFixture.NOW + 2, 1, delegateA.signingKey()).orElseThrow();
+            }
+        }
+        for (SignedTransaction t : txs) {
+            txIn.pipeInput("p", txSerde.serializer().serialize(Topics.LEDGER_TX, LedgerTopology.toAvro(t, "direct")));
+        }
+        // ledger.blocks is read after ledger.tx has moved past the block: the block still closes 0..1 only
+        driver.createInputTopic(Topics.LEDGER_BLOCKS, Serdes.String().serializer(), Serdes.ByteArray().serializer())
+                .pipeInput("0", blockSerde.serializer().serialize(Topics.LEDGER_BLOCKS, LedgerTopology.toAvro(first)));
+        assertEquals(List.of("transaction/ACCEPT", "transaction/ACCEPT", "transaction/ACCEPT", "transaction/ACCEPT",
+                "block/ACCEPT"), verdictOut.readValuesToList().stream().map(v -> v.getKind() + "/" + v.getDecision()
+                        + (v.getCheck().isEmpty() ? "" : " " + v.getCheck())).toList());
+        SealedBlock second = head.seal(GatewayFixture.NOW + 5, 1, delegateA.signingKey()).orElseThrow();
+        driver.createInputTopic(Topics.LEDGER_BLOCKS, Serdes.String().serializer(), Serdes.ByteArray().serializer())
+                .pipeInput("0", blockSerde.serializer().serialize(Topics.LEDGER_BLOCKS, LedgerTopology.toAvro(second)));
+        assertEquals("ACCEPT", verdictOut.readValue().getDecision(), "the next block closes 2..3");
+    }
+
     private static byte[] concat(byte[] a, byte[] b) {
         byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
