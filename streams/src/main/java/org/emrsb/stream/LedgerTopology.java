@@ -51,7 +51,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>For each record: {@link Admission} checks it (refusals go to emr.rejected with a reason), the head
  * assigns the next sequence and the delegate signs the canonical transaction (ledger.tx, same key,
- * partition = chain). The open block seals when it holds {@code blockMaxTransactions}, and a wall-clock
+ * partition = chain). A submission already on the chain is not signed again: a copy re-emitted upstream
+ * (a second offload application, a stage re-run from earlier offsets) keeps the record's patient key, so
+ * it reaches the same chain, and goes to emr.rejected as {@value #DUPLICATE}. The open block seals when it holds {@code blockMaxTransactions}, and a wall-clock
  * punctuator seals it once {@code blockInterval} has passed since its first transaction, so blocks seal
  * on time when traffic stops; an empty interval seals nothing. The instance signs only while its key is
  * ACTIVE at the current governance epoch; otherwise records wait in {@link Stores#LEDGER_PENDING}, in
@@ -68,6 +70,8 @@ public final class LedgerTopology {
     public static final String TX_SINK = "ledger-tx-sink";
     public static final String BLOCKS_SINK = "ledger-blocks-sink";
     public static final String REJECTED_SINK = "ledger-rejected-sink";
+    /** The reason of a dead letter for a copy of a submission that is already on its chain. */
+    public static final String DUPLICATE = "duplicate-submission";
     private static final Logger LOG = LoggerFactory.getLogger(LedgerTopology.class);
 
     /**
@@ -101,7 +105,7 @@ public final class LedgerTopology {
     /** The ledger stores, all changelogged so they move with their task. */
     static final List<String> TASK_STORES = List.of(Stores.LEDGER_CHAIN_HEAD, Stores.LEDGER_TRANSACTIONS,
             Stores.LEDGER_SEQUENCES, Stores.LEDGER_PATIENTS, Stores.LEDGER_BLOCKS, Stores.LEDGER_BLOCK_ENDS,
-            Stores.LEDGER_PENDING);
+            Stores.LEDGER_SUBMISSIONS, Stores.LEDGER_PENDING);
 
     /** Adds the stage; the topology must already hold the members and epochs global stores. */
     public static void build(Topology topology, Topics topics, Components components) {
@@ -166,6 +170,7 @@ public final class LedgerTopology {
         private KeyValueStore<String, byte[]> patients;
         private KeyValueStore<String, byte[]> blocks;
         private KeyValueStore<String, byte[]> blockEnds;
+        private KeyValueStore<String, byte[]> submissions;
         private KeyValueStore<String, byte[]> pending;
         private GovernanceEpoch epoch;
         private boolean pendingEmpty;
@@ -190,6 +195,7 @@ public final class LedgerTopology {
             this.patients = context.getStateStore(Stores.LEDGER_PATIENTS);
             this.blocks = context.getStateStore(Stores.LEDGER_BLOCKS);
             this.blockEnds = context.getStateStore(Stores.LEDGER_BLOCK_ENDS);
+            this.submissions = context.getStateStore(Stores.LEDGER_SUBMISSIONS);
             this.pending = context.getStateStore(Stores.LEDGER_PENDING);
             ChainHead head = loadHead();
             initPending();
@@ -262,6 +268,12 @@ public final class LedgerTopology {
                 reject(entry, "bad-avro", "not a SignedMaskedRecord: " + e.getMessage());
                 return;
             }
+            byte[] signedAs = submissions.get(record.getSubmissionId());
+            if (signedAs != null) {
+                reject(entry, DUPLICATE, "submission " + record.getSubmissionId() + " is already on chain " + chain
+                        + " as transaction " + Hex.encode(signedAs));
+                return;
+            }
             byte[] maskedBytes;
             List<byte[]> cids;
             try {
@@ -301,6 +313,7 @@ public final class LedgerTopology {
             LedgerTransaction value = toAvro(signed, submissionId);
             long sequence = signed.tx().sequence();
             transactions.put(signed.id(), txValues.serializer().serialize(Stores.LEDGER_TRANSACTIONS, value));
+            submissions.put(submissionId, signed.idBytes());
             sequences.put(LedgerKeys.onChain(chain, sequence), signed.idBytes());
             if (pseudonym != null) {
                 patients.put(LedgerKeys.patient(pseudonym, chain, sequence), signed.idBytes());
