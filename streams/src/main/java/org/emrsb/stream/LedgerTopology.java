@@ -59,7 +59,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>For each record: {@link Admission} checks it (refusals go to emr.rejected with a reason), the head
  * assigns the next sequence and the delegate signs the canonical transaction (ledger.tx, same key,
- * partition = chain). The open block seals when it holds {@code blockMaxTransactions}, and a wall-clock
+ * partition = chain). A submission already on the chain is not signed again: a copy re-emitted upstream
+ * (a second offload application, a stage re-run from earlier offsets) keeps the record's patient key, so
+ * it reaches the same chain, and goes to emr.rejected as {@value #DUPLICATE}. The open block seals when it holds {@code blockMaxTransactions}, and a wall-clock
  * punctuator seals it once {@code blockInterval} has passed since its first transaction, so blocks seal
  * on time when traffic stops; an empty interval seals nothing. The instance signs only while its key is
  * ACTIVE at the current governance epoch; otherwise records wait in {@link Stores#LEDGER_PENDING}, in
@@ -77,6 +79,8 @@ public final class LedgerTopology {
     public static final String TX_SINK = "ledger-tx-sink";
     public static final String BLOCKS_SINK = "ledger-blocks-sink";
     public static final String REJECTED_SINK = "ledger-rejected-sink";
+    /** The reason of a dead letter for a copy of a submission that is already on its chain. */
+    public static final String DUPLICATE = "duplicate-submission";
     private static final Logger LOG = LoggerFactory.getLogger(LedgerTopology.class);
 
     /**
@@ -129,7 +133,7 @@ public final class LedgerTopology {
     /** The ledger stores, all changelogged so they move with their task. */
     static final List<String> TASK_STORES = List.of(Stores.LEDGER_CHAIN_HEAD, Stores.LEDGER_TRANSACTIONS,
             Stores.LEDGER_SEQUENCES, Stores.LEDGER_PATIENTS, Stores.LEDGER_BLOCKS, Stores.LEDGER_BLOCK_ENDS,
-            Stores.LEDGER_PENDING, Stores.LEDGER_AWAITING, Stores.LEDGER_VERDICTS);
+            Stores.LEDGER_SUBMISSIONS, Stores.LEDGER_PENDING, Stores.LEDGER_AWAITING, Stores.LEDGER_VERDICTS);
 
     /** Adds the stage; the topology must already hold the members and epochs global stores. */
     public static void build(Topology topology, Topics topics, Components components) {
@@ -197,6 +201,7 @@ public final class LedgerTopology {
         private KeyValueStore<String, byte[]> patients;
         private KeyValueStore<String, byte[]> blocks;
         private KeyValueStore<String, byte[]> blockEnds;
+        private KeyValueStore<String, byte[]> submissions;
         private KeyValueStore<String, byte[]> pending;
         private KeyValueStore<String, byte[]> awaiting;
         private KeyValueStore<String, byte[]> blockVerdicts;
@@ -227,6 +232,7 @@ public final class LedgerTopology {
             this.patients = context.getStateStore(Stores.LEDGER_PATIENTS);
             this.blocks = context.getStateStore(Stores.LEDGER_BLOCKS);
             this.blockEnds = context.getStateStore(Stores.LEDGER_BLOCK_ENDS);
+            this.submissions = context.getStateStore(Stores.LEDGER_SUBMISSIONS);
             this.pending = context.getStateStore(Stores.LEDGER_PENDING);
             this.awaiting = context.getStateStore(Stores.LEDGER_AWAITING);
             this.blockVerdicts = context.getStateStore(Stores.LEDGER_VERDICTS);
@@ -308,6 +314,12 @@ public final class LedgerTopology {
                 reject(entry, "bad-avro", "not a SignedMaskedRecord: " + e.getMessage());
                 return;
             }
+            byte[] signedAs = submissions.get(record.getSubmissionId());
+            if (signedAs != null) {
+                reject(entry, DUPLICATE, "submission " + record.getSubmissionId() + " is already on chain " + chain
+                        + " as transaction " + Hex.encode(signedAs));
+                return;
+            }
             byte[] maskedBytes;
             List<byte[]> cids;
             try {
@@ -355,6 +367,7 @@ public final class LedgerTopology {
             LedgerTransaction value = toAvro(signed, submissionId);
             long sequence = signed.tx().sequence();
             transactions.put(signed.id(), txValues.serializer().serialize(Stores.LEDGER_TRANSACTIONS, value));
+            submissions.put(submissionId, signed.idBytes());
             sequences.put(LedgerKeys.onChain(chain, sequence), signed.idBytes());
             if (pseudonym != null) {
                 patients.put(LedgerKeys.patient(pseudonym, chain, sequence), signed.idBytes());
@@ -460,6 +473,7 @@ public final class LedgerTopology {
                 } else {
                     head.reject(sequence);
                     sequences.delete(LedgerKeys.onChain(chain, sequence)); // a void is no block's leaf
+                    submissions.delete(submissionIdOf(tally.getOriginal()));
                     LOG.warn("chain {}: the monitors rejected sequence {} ({}); it is void and its record is signed again",
                             chain, sequence, Hex.encode(id));
                     ParkedRecord original = tally.getOriginal();
@@ -475,6 +489,12 @@ public final class LedgerTopology {
                 }
                 saveHead(head);
             }
+        }
+
+        /** The submission id inside a waiting record (its signed copy is void, so it may be signed again). */
+        private String submissionIdOf(ParkedRecord original) {
+            return components.offloaded().deserializer().deserialize(Topics.OFFLOADED,
+                    AvroMapping.bytes(original.getValue())).getSubmissionId();
         }
 
         /** Monitors enrolled and valid now, counted from the members store at most every 10 s. */

@@ -40,6 +40,13 @@ public final class Stores {
     public static final String LEDGER_BLOCK_ENDS = "ledger-block-ends";
 
     /**
+     * Submission id to the id (32 bytes) of the transaction that holds it on this chain, so that a
+     * submission re-emitted upstream (a second offload application, a stage re-run from earlier offsets)
+     * is not signed twice: the submission id is the pipeline's idempotency key.
+     */
+    public static final String LEDGER_SUBMISSIONS = "ledger-submissions";
+
+    /**
      * Offloaded records waiting for this chain's owner to be an ACTIVE delegate, in arrival order
      * ({@code <19-digit counter>}); they move with the task to the next owner. Masked data only.
      */

@@ -285,7 +285,7 @@ class ProofIT {
                     "EMRSB_GATEWAY_SECRET_FILE", dir.resolve("gateway.secret").toString(),
                     "EMRSB_DELEGATE_KEY_FILE", keys.get("delegate").toString(),
                     "EMRSB_LEDGER_BLOCK_INTERVAL", "5s",
-                    "EMRSB_LEDGER_QUORUM", "0", // a ledger without monitors: MonitorIT covers the quorum
+                    "EMRSB_LEDGER_QUORUM", "0", // a ledger without monitors: ByzantineIT covers the quorum
                     "EMRSB_QUERY_LISTEN", listen,
                     "EMRSB_STREAMS_STATE_DIR", state.toString()));
             process = builder.start();

@@ -233,6 +233,23 @@ class LedgerTopologyTest {
     }
 
     @Test
+    void aSubmissionReEmittedUpstreamIsSignedOnceAndItsCopyIsADeadLetter() throws Exception {
+        epoch(1, delegateA);
+        SignedMaskedRecord record = maskedRecord();
+        submit(record);
+        submit(record); // the same record again, as a second offload application or a re-run would emit it
+        submit(1);
+        List<LedgerTransaction> txs = drainTx();
+        assertEquals(List.of("sub-0", "sub-1"), txs.stream().map(LedgerTransaction::getSubmissionId).toList());
+        assertEquals(List.of(0L, 1L), txs.stream().map(LedgerTransaction::getSequence).toList(),
+                "the copy uses no sequence number");
+        List<RejectedRecord> dead = deadOut.readValuesToList();
+        assertEquals(List.of(LedgerTopology.DUPLICATE), dead.stream().map(RejectedRecord::getReason).toList());
+        assertTrue(dead.get(0).getDetail().contains(txs.get(0).getId()), dead.get(0).getDetail());
+        assertEquals(2, verifyChain().transactions());
+    }
+
+    @Test
     void recordsWaitWhileTheDelegateIsNotActiveAndAreSignedInOrderOnceItIs() throws Exception {
         submit(2);
         assertEquals(List.of(), drainTx(), "no epoch yet: nobody may sign");
