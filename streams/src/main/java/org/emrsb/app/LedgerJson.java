@@ -47,13 +47,20 @@ final class LedgerJson {
     }
 
     /**
-     * {@code {"id", "sealed", "missing", "bundle"}}: the transaction's {@code emrsb-proof/1} bundle as far
-     * as it is final, whether its block is in it, and the parts not in it yet, in chain order.
+     * {@code {"id", "sealed", "voided", "missing", "bundle"}}: the transaction's {@code emrsb-proof/1}
+     * bundle as far as it is final, whether its block is in it, whether the monitors' quorum rejected it
+     * (void: it will never be in a block; its submission was signed again as another transaction), and
+     * the parts not in it yet, in chain order.
      */
     static ObjectNode proof(ProofBundle bundle) {
+        return proof(bundle, false);
+    }
+
+    static ObjectNode proof(ProofBundle bundle, boolean voided) {
         ObjectNode node = QueryAnswer.JSON.createObjectNode()
                 .put("id", bundle.transaction().id())
-                .put("sealed", bundle.has(Part.BLOCK));
+                .put("sealed", bundle.has(Part.BLOCK))
+                .put("voided", voided);
         ArrayNode missing = node.putArray("missing");
         missing(bundle).forEach(part -> missing.add(part.id()));
         node.set("bundle", bundle.toTree());

@@ -26,8 +26,12 @@ import picocli.CommandLine.Parameters;
 @Command(name = "proof", mixinStandardHelpOptions = true, description = {
         "Get a transaction's proof bundle (emrsb-proof/1) from a delegate's query endpoint, as far as it is final.",
         "Exit 0: sealed in a block; 1: its block is not sealed yet (the partial bundle is written); "
-                + "2: unknown transaction, endpoint unreachable or not ready, or invalid option."})
+                + "2: unknown transaction, endpoint unreachable or not ready, or invalid option; "
+                + "3: void (the monitors rejected it; its submission was signed again as another transaction)."})
 final class ProofCommand implements Callable<Integer> {
+
+    /** Exit code of a transaction the monitors' quorum rejected: it will never be in a block. */
+    static final int VOIDED = 3;
 
     /** Exit code of a transaction whose block is not sealed yet. */
     static final int NOT_SEALED = 1;
@@ -53,7 +57,13 @@ final class ProofCommand implements Callable<Integer> {
         try {
             requireTransactionId(transactionId);
             QueryClient client = new QueryClient(QueryClient.endpoint(endpoint, common.config()));
-            bundle = bundleOf(client.proof(transactionId), client);
+            JsonNode answer = client.proof(transactionId);
+            bundle = bundleOf(answer, client);
+            if (answer.path("voided").asBoolean(false)) {
+                System.err.println("error: transaction " + transactionId + " is void: the monitors' quorum rejected it, "
+                        + "so it is in no block; its submission was signed again as another transaction");
+                return VOIDED;
+            }
         } catch (QueryClient.QueryFailure e) {
             System.err.println("error: " + (e.status() == 404 ? "unknown transaction " + transactionId + ": " : "")
                     + e.getMessage());

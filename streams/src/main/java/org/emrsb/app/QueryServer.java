@@ -204,7 +204,7 @@ final class QueryServer implements AutoCloseable {
         }
         if (route instanceof QueryRoute.ProofById byId) {
             return anywhere(streams, path, forwarded, local(streams).flatMap(here -> here.proof(byId.id(), authority))
-                    .map(proof -> LedgerJson.proof(proof.bundle())), "no transaction " + byId.id());
+                    .map(proof -> LedgerJson.proof(proof.bundle(), proof.voided())), "no transaction " + byId.id());
         }
         if (route instanceof QueryRoute.PatientTransactions patient) {
             return patientTransactions(streams, patient.pseudonym(), path, forwarded);

@@ -222,6 +222,12 @@ class MonitorQuorumTopologyTest {
                 Set.of(0L));
         driver.advanceWallClockTime(Duration.ofSeconds(5));
         assertEquals(List.of(), txOut.readValuesToList(), "nothing is signed a third time");
+        LedgerQueries queries = new LedgerQueries(new LedgerQueries.Views(
+                driver.getKeyValueStore(Stores.LEDGER_TRANSACTIONS), driver.getKeyValueStore(Stores.LEDGER_SEQUENCES),
+                driver.getKeyValueStore(Stores.LEDGER_PATIENTS), driver.getKeyValueStore(Stores.LEDGER_BLOCKS),
+                driver.getKeyValueStore(Stores.LEDGER_BLOCK_ENDS), driver.getKeyValueStore(Stores.LEDGER_VERDICTS)));
+        assertTrue(queries.proof(first.get(0).getId(), f.authority.verifyingKey()).orElseThrow().voided());
+        assertTrue(queries.proof(again.get(0).getId(), f.authority.verifyingKey()).orElseThrow().block().isPresent());
     }
 
     @Test
