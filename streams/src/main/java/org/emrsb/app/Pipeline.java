@@ -94,7 +94,8 @@ final class Pipeline implements AutoCloseable {
                     AvroSerdes.registry(config.registry(), false), AvroSerdes.registry(config.registry(), false),
                     AvroSerdes.registry(config.registry(), false),
                     AvroSerdes.registry(config.registry(), false), AvroSerdes.registry(config.registry(), false),
-                    authority, config.integer("governance.delegates", 1, 10_000)));
+                    authority, config.integer("governance.delegates", 1, 10_000),
+                    config.bool("governance.evict-on-missed-blocks")));
         }
         if (roles.contains(StageRole.DELEGATE)) {
             DelegateSettings delegate = DelegateSettings.load(config);
@@ -118,7 +119,8 @@ final class Pipeline implements AutoCloseable {
             MonitorTopology.build(topology, topics, new MonitorTopology.Components(
                     AvroSerdes.registry(config.registry(), false), AvroSerdes.registry(config.registry(), false),
                     AvroSerdes.registry(config.registry(), false), AvroSerdes.registry(config.registry(), false),
-                    AvroSerdes.registry(config.registry(), false), monitor.signingKey()));
+                    AvroSerdes.registry(config.registry(), false), monitor.signingKey(),
+                    config.duration("monitor.missed-block-after")));
         }
         return topology;
     }

@@ -25,6 +25,8 @@ import org.emrsb.avro.LedgerViolation;
 import org.emrsb.core.format.Sha256;
 import org.emrsb.core.monitor.EvidenceVerifier;
 import org.emrsb.core.monitor.SignedViolation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.emrsb.avro.RejectedRecord;
 import org.emrsb.core.crypto.Hex;
 import org.emrsb.core.crypto.VerifyingKey;
@@ -60,11 +62,24 @@ public final class GovernanceTopology {
     public static final String REJECTED_SINK = "governance-rejected-sink";
     private static final String STATE = "state";
     private static final String EVIDENCE = "evidence/";
+    private static final Logger LOG = LoggerFactory.getLogger(GovernanceTopology.class);
 
     /** @param delegates N, the number of ACTIVE delegates */
+    /**
+     * @param delegates            N, the number of ACTIVE delegates
+     * @param evictOnMissedBlocks  whether a monitor's missed-block report evicts the delegate (an absence
+     *                             nobody else can verify, so off by default: the report is only recorded)
+     */
     public record Components(Serde<GovernanceVote> votes, Serde<LedgerViolation> violations, Serde<EpochRecord> epochs,
             Serde<DelegateStatusRecord> delegateStatus, Serde<RejectedRecord> rejected, VerifyingKey authority,
-            int delegates) {
+            int delegates, boolean evictOnMissedBlocks) {
+
+        /** Missed-block reports are recorded, never evict. */
+        public Components(Serde<GovernanceVote> votes, Serde<LedgerViolation> violations, Serde<EpochRecord> epochs,
+                Serde<DelegateStatusRecord> delegateStatus, Serde<RejectedRecord> rejected, VerifyingKey authority,
+                int delegates) {
+            this(votes, violations, epochs, delegateStatus, rejected, authority, delegates, false);
+        }
     }
 
     private GovernanceTopology() {
@@ -175,6 +190,10 @@ public final class GovernanceTopology {
             if (members.certificate(evidence.violation().monitorKey()).isEmpty()) {
                 return; // another alliance's monitor on the same cluster
             }
+            if (org.emrsb.core.monitor.CheckNames.MISSED_BLOCK.equals(evidence.violation().check())) {
+                onMissedBlock(evidence, record);
+                return;
+            }
             EvidenceVerifier.Result result = new EvidenceVerifier(this::epoch, members).verify(evidence);
             if (result instanceof EvidenceVerifier.Refuted refuted) {
                 reject(record, "bad-evidence", refuted.reason());
@@ -184,8 +203,39 @@ public final class GovernanceTopology {
                 reject(record, "evidence-pending", pending.reason());
                 return;
             }
+            evict(evidence, evidence.violation().check() + " violation sha256:" + Sha256.hex(evidence.toBytes()), record);
+        }
+
+        /**
+         * A monitor's report that a delegate missed its blocks. Only recorded unless the policy evicts on it;
+         * then the report must at least be the monitor's, and the transaction the delegate's.
+         */
+        private void onMissedBlock(SignedViolation report, Record<String, byte[]> record) {
+            String delegate = "ed25519:" + Hex.encode(report.violation().delegateKey());
+            if (!components.evictOnMissedBlocks()) {
+                LOG.info("a monitor reports that delegate {} missed its blocks on chain {}; governance.evict-on-missed-"
+                        + "blocks is off, so it stays on ledger.violations only", delegate, report.violation().chain());
+                return;
+            }
+            var monitor = members.certificate(report.violation().monitorKey());
+            boolean delegateSigned;
+            try {
+                delegateSigned = org.emrsb.core.crypto.Signatures.verify(
+                        VerifyingKey.of(report.violation().delegateKey()), report.violation().signedBytes(),
+                        report.violation().delegateSignature());
+            } catch (IllegalArgumentException e) {
+                delegateSigned = false;
+            }
+            if (!report.verifies() || monitor.isEmpty()
+                    || monitor.get().certificate().role() != org.emrsb.core.crypto.Role.MONITOR || !delegateSigned) {
+                reject(record, "bad-evidence", "a missed-block report whose signatures or monitor do not hold");
+                return;
+            }
+            evict(report, "missed-block report sha256:" + Sha256.hex(report.toBytes()), record);
+        }
+
+        private void evict(SignedViolation evidence, String reference, Record<String, byte[]> record) {
             byte[] delegate = evidence.violation().delegateKey();
-            String reference = evidence.violation().check() + " violation sha256:" + Sha256.hex(evidence.toBytes());
             Optional<GovernanceEpoch> epoch = election.evict(delegate, reference, record.timestamp());
             store.put(STATE, election.snapshot());
             if (epoch.isPresent()) {

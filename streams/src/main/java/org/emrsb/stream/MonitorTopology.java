@@ -76,12 +76,25 @@ public final class MonitorTopology {
     private static final Duration RETRY_EVERY = Duration.ofSeconds(1);
     private static final String TX_QUEUE = "t/";
     private static final String BLOCK_QUEUE = "b/";
+    /** The key, in the chain-watch store, of the transaction last reported as missing its block. */
+    private static final String MISSED_REPORTED = "missed-reported/";
     private static final Logger LOG = LoggerFactory.getLogger(MonitorTopology.class);
 
-    /** @param monitor the monitoring authority's signing key (enrolled with role monitor) */
+    /**
+     * @param monitor          the monitoring authority's signing key (enrolled with role monitor)
+     * @param missedBlockAfter report a chain whose oldest accepted, unsealed transaction is older than
+     *                         this (its delegate missed its blocks); zero to never report
+     */
     public record Components(Serde<LedgerTransaction> transactions, Serde<LedgerBlock> blocks,
             Serde<LedgerVerdict> verdicts, Serde<LedgerViolation> violations, Serde<RejectedRecord> rejected,
-            SigningKey monitor) {
+            SigningKey monitor, Duration missedBlockAfter) {
+
+        /** A monitor that does not report missed blocks. */
+        public Components(Serde<LedgerTransaction> transactions, Serde<LedgerBlock> blocks,
+                Serde<LedgerVerdict> verdicts, Serde<LedgerViolation> violations, Serde<RejectedRecord> rejected,
+                SigningKey monitor) {
+            this(transactions, blocks, verdicts, violations, rejected, monitor, Duration.ZERO);
+        }
     }
 
     private MonitorTopology() {
@@ -107,6 +120,30 @@ public final class MonitorTopology {
                 components.violations().serializer(), PROCESSOR);
         topology.addSink(REJECTED_SINK, topics.spec(Topics.REJECTED).name(), Serdes.ByteArray().serializer(),
                 components.rejected().serializer(), PROCESSOR);
+    }
+
+    /**
+     * A transaction the monitor accepted and no accepted block covers yet: its epoch, when it was judged,
+     * and the transaction as its delegate signed it (for a missed-block report). Layout: epoch (8),
+     * judgedAt (8), signature (64), canonical bytes.
+     */
+    record AcceptedEntry(long epoch, long judgedAt, SignedTransaction signed) {
+
+        static byte[] encode(long epoch, long judgedAt, SignedTransaction signed) {
+            return ByteBuffer.allocate(16 + 64 + signed.bytes().length).putLong(epoch).putLong(judgedAt)
+                    .put(signed.signature()).put(signed.bytes()).array();
+        }
+
+        static AcceptedEntry decode(byte[] value) {
+            ByteBuffer in = ByteBuffer.wrap(value);
+            long epoch = in.getLong();
+            long judgedAt = in.getLong();
+            byte[] signature = new byte[64];
+            in.get(signature);
+            byte[] bytes = new byte[in.remaining()];
+            in.get(bytes);
+            return new AcceptedEntry(epoch, judgedAt, new SignedTransaction(Transaction.parse(bytes), bytes, signature));
+        }
     }
 
     /** The Avro form of a signed verdict, for ledger.verdicts. */
@@ -154,7 +191,10 @@ public final class MonitorTopology {
             this.waiting = context.getStateStore(Stores.MONITOR_WAITING);
             this.accepted = context.getStateStore(Stores.MONITOR_ACCEPTED);
             this.nextQueued = lastQueued() + 1;
-            context.schedule(RETRY_EVERY, PunctuationType.WALL_CLOCK_TIME, now -> retryWaiting());
+            context.schedule(RETRY_EVERY, PunctuationType.WALL_CLOCK_TIME, now -> {
+                retryWaiting();
+                reportMissedBlock(now);
+            });
         }
 
         @Override
@@ -236,8 +276,7 @@ public final class MonitorTopology {
                 }
             } else {
                 watch.recordJudged(tx.sequence());
-                accepted.put(LedgerKeys.onChain(chain, tx.sequence()),
-                        ByteBuffer.allocate(40).putLong(tx.epoch()).put(signed.idBytes()).array());
+                accepted.put(LedgerKeys.onChain(chain, tx.sequence()), AcceptedEntry.encode(tx.epoch(), now(), signed));
             }
             emit(Verdicts.of(components.monitor(), outcome, Verdict.SubjectKind.TRANSACTION, signed.idBytes(), chain,
                     currentEpoch(), now()));
@@ -295,11 +334,9 @@ public final class MonitorTopology {
                     LedgerKeys.onChain(chain, header.lastSequence()))) {
                 while (range.hasNext()) {
                     KeyValue<String, byte[]> entry = range.next();
-                    ByteBuffer in = ByteBuffer.wrap(entry.value);
-                    long epoch = in.getLong();
-                    byte[] id = new byte[32];
-                    in.get(id);
-                    trial.appendAccepted(Long.parseLong(entry.key.substring(entry.key.indexOf('/') + 1)), id, epoch);
+                    AcceptedEntry accepted = AcceptedEntry.decode(entry.value);
+                    trial.appendAccepted(Long.parseLong(entry.key.substring(entry.key.indexOf('/') + 1)),
+                            accepted.signed().idBytes(), accepted.epoch());
                     keys.add(entry.key);
                 }
             }
@@ -351,6 +388,38 @@ public final class MonitorTopology {
                 }
             }
             return last;
+        }
+
+        /**
+         * Reports the chain's oldest accepted transaction still in no accepted block once it is older than
+         * missedBlockAfter, once per transaction, as a {@code missed-block} violation carrying the
+         * transaction its delegate signed.
+         */
+        private void reportMissedBlock(long now) {
+            if (components.missedBlockAfter().isZero()) {
+                return;
+            }
+            KeyValue<String, byte[]> oldest;
+            try (KeyValueIterator<String, byte[]> all = accepted.prefixScan(LedgerKeys.chainPrefix(chain),
+                    Serdes.String().serializer())) {
+                if (!all.hasNext()) {
+                    return;
+                }
+                oldest = all.next();
+            }
+            AcceptedEntry entry = AcceptedEntry.decode(oldest.value);
+            String reportedKey = MISSED_REPORTED + LedgerKeys.chain(chain);
+            byte[] reported = watches.get(reportedKey);
+            if (now - entry.judgedAt() < components.missedBlockAfter().toMillis()
+                    || (reported != null && new String(reported, java.nio.charset.StandardCharsets.UTF_8).equals(oldest.key))) {
+                return;
+            }
+            LOG.warn("chain {}: transaction {} was accepted {} s ago and is still in no block: the delegate missed its "
+                    + "blocks", chain, entry.signed().id(), (now - entry.judgedAt()) / 1000);
+            emit(SignedViolation.of(components.monitor(), entry.signed(),
+                    new CheckOutcome.Rejected(CheckNames.MISSED_BLOCK, "no block within " + components.missedBlockAfter()),
+                    now), entry.signed().tx().delegateKey());
+            watches.put(reportedKey, oldest.key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
 
         private ChainWatch loadWatch() {

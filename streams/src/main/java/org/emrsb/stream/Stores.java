@@ -52,7 +52,10 @@ public final class Stores {
      */
     public static final String LEDGER_PENDING = "ledger-pending";
 
-    /** A monitor's view of each chain: the chain number (decimal) to its {@code ChainWatch} bytes. */
+    /**
+     * A monitor's view of each chain: the chain number (decimal) to its {@code ChainWatch} bytes; and
+     * {@code missed-reported/<chain>} to the key of the transaction last reported as missing its block.
+     */
     public static final String MONITOR_CHAIN_WATCH = "monitor-chain-watch";
 
     /**
@@ -63,7 +66,8 @@ public final class Stores {
 
     /**
      * A monitor's accepted transactions not yet covered by an accepted block: {@code <chain:10>/<sequence:19>}
-     * to the epoch (8 bytes) and the transaction id (32 bytes). Freed as blocks are accepted.
+     * to the epoch, the time it was judged and the transaction as its delegate signed it (for a missed-block
+     * report). Freed as blocks are accepted, so it holds at most about one block's transactions.
      */
     public static final String MONITOR_ACCEPTED = "monitor-accepted";
 

@@ -59,12 +59,16 @@ class GovernanceTopologyTest {
 
     @BeforeEach
     void start() {
+        start(false);
+    }
+
+    private void start(boolean evictOnMissedBlocks) {
         Topics topics = Topics.defaults();
         Topology topology = new Topology();
         MembersGlobalStore.addTo(topology, topics, certificates.deserializer(), f.authority.verifyingKey());
         EpochsGlobalStore.addTo(topology, topics, epochs.deserializer(), f.authority.verifyingKey());
         GovernanceTopology.build(topology, topics, new GovernanceTopology.Components(votes, violations, epochs, statuses,
-                rejected, f.authority.verifyingKey(), 1));
+                rejected, f.authority.verifyingKey(), 1, evictOnMissedBlocks));
         Properties props = new Properties();
         props.put("application.id", "governance-test");
         props.put("bootstrap.servers", "unused:9092");
@@ -139,15 +143,19 @@ class GovernanceTopologyTest {
 
     /** B, not ACTIVE at epoch 1, signs a transaction anyway; a monitor's evidence of it, as ledger.violations carries it. */
     private byte[] evidenceAgainstB(long epochNumber) {
+        return reportAgainstB(epochNumber, "delegate-active");
+    }
+
+    private byte[] reportAgainstB(long epochNumber, String check) {
         org.emrsb.core.gateway.GatewayOutcome.Masked record = (org.emrsb.core.gateway.GatewayOutcome.Masked) f.gateway()
                 .process(f.byDoctor("by-b", GatewayFixture.PAPER_ROW_1, List.of()));
         org.emrsb.core.ledger.SignedTransaction signed = org.emrsb.core.ledger.ChainHead.genesis(0).sequence(
                 record.record().toBytes(), record.signature(), List.of(), epochNumber, delegateB.signingKey(),
                 GatewayFixture.NOW);
         org.emrsb.core.monitor.SignedViolation evidence = org.emrsb.core.monitor.SignedViolation.of(monitor.signingKey(),
-                signed, new org.emrsb.core.monitor.CheckOutcome.Rejected("delegate-active", "not ACTIVE"), GatewayFixture.NOW);
+                signed, new org.emrsb.core.monitor.CheckOutcome.Rejected(check, "a report"), GatewayFixture.NOW);
         LedgerViolation value = LedgerViolation.newBuilder().setDelegateKey(delegateB.verifyingKey().toString())
-                .setCheck("delegate-active").setKind("transaction").setChain(0).setMonitorKey(monitor.verifyingKey().toString())
+                .setCheck(check).setKind("transaction").setChain(0).setMonitorKey(monitor.verifyingKey().toString())
                 .setIssuedAt(Instant.ofEpochMilli(GatewayFixture.NOW))
                 .setCanonical(ByteBuffer.wrap(evidence.violation().toBytes()))
                 .setSignature(ByteBuffer.wrap(evidence.signature())).build();
@@ -198,5 +206,27 @@ class GovernanceTopologyTest {
         evidence.pipeInput("x", violations.serializer().serialize(Topics.LEDGER_VIOLATIONS, tampered));
         assertEquals("bad-evidence", deadOut.readValue().getReason());
         assertTrue(epochOut.isEmpty());
+    }
+
+    @Test
+    void aMissedBlockReportIsOnlyRecordedUnlessThePolicyEvictsOnIt() {
+        vote(f.doctor, GatewayFixture.NOW, delegateA);
+        vote(f.patient, GatewayFixture.NOW + 1, delegateB);
+        epochOut.readValuesToList();
+        TestInputTopic<String, byte[]> evidence = driver.createInputTopic(Topics.LEDGER_VIOLATIONS,
+                Serdes.String().serializer(), Serdes.ByteArray().serializer());
+        evidence.pipeInput("b", reportAgainstB(1, "missed-block"));
+        assertTrue(epochOut.isEmpty(), "policy off: no eviction");
+        assertTrue(deadOut.isEmpty(), "and no dead letter: a report is not bad evidence");
+
+        driver.close();
+        start(true);
+        vote(f.doctor, GatewayFixture.NOW, delegateA);
+        vote(f.patient, GatewayFixture.NOW + 1, delegateB);
+        epochOut.readValuesToList();
+        driver.createInputTopic(Topics.LEDGER_VIOLATIONS, Serdes.String().serializer(), Serdes.ByteArray().serializer())
+                .pipeInput("b", reportAgainstB(1, "missed-block"));
+        EpochRecord eviction = epochOut.readValue();
+        assertTrue(eviction.getCause().contains("missed-block report sha256:"), eviction.getCause());
     }
 }

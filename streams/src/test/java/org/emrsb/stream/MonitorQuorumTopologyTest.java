@@ -88,6 +88,7 @@ class MonitorQuorumTopologyTest {
     private TestOutputTopic<String, LedgerVerdict> verdictOut;
     private TestOutputTopic<String, LedgerViolation> violationOut;
     private int submissions;
+    private Duration missedBlockAfter = Duration.ZERO;
 
     private void start(Quorum quorum, MemberKeys... monitors) {
         f.enrol(delegateA, EnrolmentCertificate.Status.ACTIVE, GatewayFixture.NOW - 1000);
@@ -102,7 +103,7 @@ class MonitorQuorumTopologyTest {
         LedgerTopology.build(topology, topics, new LedgerTopology.Components(masked, txSerde, blockSerde, verdictSerde,
                 rejected, delegateA.signingKey(), INTERVAL, MAX_TX, Duration.ofSeconds(5), quorum));
         MonitorTopology.build(topology, topics, new MonitorTopology.Components(txSerde, blockSerde, verdictSerde,
-                violationSerde, rejected, monitor1.signingKey()));
+                violationSerde, rejected, monitor1.signingKey(), missedBlockAfter));
         Properties props = new Properties();
         props.put("application.id", "monitor-quorum-test");
         props.put("bootstrap.servers", "unused:9092");
@@ -292,6 +293,26 @@ class MonitorQuorumTopologyTest {
         driver.createInputTopic(Topics.LEDGER_BLOCKS, Serdes.String().serializer(), Serdes.ByteArray().serializer())
                 .pipeInput("0", blockSerde.serializer().serialize(Topics.LEDGER_BLOCKS, LedgerTopology.toAvro(second)));
         assertEquals("ACCEPT", verdictOut.readValue().getDecision(), "the next block closes 2..3");
+    }
+
+    @Test
+    void aChainWhoseAcceptedTransactionStaysOutOfEveryBlockIsReportedOnce() {
+        missedBlockAfter = Duration.ofMinutes(2);
+        start(Quorum.ofMajority(), monitor1);
+        GatewayOutcome.Masked record = (GatewayOutcome.Masked) f.gateway().process(
+                f.byDoctor("never-sealed", GatewayFixture.PAPER_ROW_1, List.of()));
+        SignedTransaction tx = ChainHead.genesis(0).sequence(record.record().toBytes(), record.signature(), List.of(), 1,
+                delegateA.signingKey(), GatewayFixture.NOW);
+        txIn.pipeInput("p", txSerde.serializer().serialize(Topics.LEDGER_TX, LedgerTopology.toAvro(tx, "never-sealed")));
+        assertEquals("ACCEPT", verdictOut.readValue().getDecision());
+        driver.advanceWallClockTime(Duration.ofMinutes(1));
+        assertTrue(violationOut.isEmpty(), "not yet");
+        driver.advanceWallClockTime(Duration.ofMinutes(1).plusSeconds(2));
+        LedgerViolation report = violationOut.readValue();
+        assertEquals("missed-block", report.getCheck());
+        assertEquals(delegateA.verifyingKey().toString(), report.getDelegateKey());
+        driver.advanceWallClockTime(Duration.ofMinutes(5));
+        assertTrue(violationOut.isEmpty(), "reported once per transaction");
     }
 
     private static byte[] concat(byte[] a, byte[] b) {

@@ -43,6 +43,14 @@ public final class CheckNames {
     /** The block's epoch is not below any of those transactions' epochs. */
     public static final String BLOCK_EPOCH = "block-epoch";
 
+    /**
+     * Not a check of the signed bytes but an observation: a chain held an accepted transaction longer
+     * than the monitor's limit without a block sealing it. Reported with the transaction the delegate
+     * signed; evicting on it is a governance policy (governance.evict-on-missed-blocks), because nobody
+     * else can verify an absence.
+     */
+    public static final String MISSED_BLOCK = "missed-block";
+
     private CheckNames() {
     }
 }
