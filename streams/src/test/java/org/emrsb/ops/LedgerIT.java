@@ -35,6 +35,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.emrsb.app.EnrolmentAccess;
 import org.emrsb.avro.LedgerBlock;
 import org.emrsb.avro.LedgerTransaction;
+import org.emrsb.avro.LedgerVerdict;
 import org.emrsb.avro.RecordFormat;
 import org.emrsb.avro.Submission;
 import org.emrsb.core.crypto.MemberKeys;
@@ -71,6 +72,12 @@ import org.opentest4j.TestAbortedException;
  * its transaction or block names, and every chain verifying end to end with {@link ChainVerifier}
  * (sequences, heights, previous-hash links, Merkle roots, signatures) across handovers and crashes,
  * sealed up to its last transaction.
+ *
+ * <p>A third test adds a monitoring authority: one {@code ops/emrsb run --role monitor} process (its own
+ * application id, key and state folder) beside one delegate that seals only what a majority of the
+ * alliance's monitors accepted. The monitor is killed with SIGKILL while records flow and restarted; on
+ * ledger.verdicts (read_committed) every transaction and block of the alliance then has exactly one
+ * verdict from it, an accept.
  */
 class LedgerIT {
 
@@ -87,6 +94,8 @@ class LedgerIT {
     Path dir;
 
     private final String applicationId = "it-ledger-" + UUID.randomUUID();
+    /** The monitoring authority's application (third test): its own group and changelogs. */
+    private final String monitorApplicationId = applicationId + "-monitor";
     /** The processes' logs stay after the test (target/it-logs/ID), for a failure's diagnosis. */
     private final Path logs = Path.of("target", "it-logs", applicationId).toAbsolutePath();
     private final List<EmrsbProcess> processes = new ArrayList<>();
@@ -112,7 +121,7 @@ class LedgerIT {
 
     @Test
     void delegatesShareTheChainsAndOneVotedOutHandsItsChainsOver() throws Exception {
-        Alliance alliance = Alliance.enrol(dir, 2);
+        Alliance alliance = Alliance.enrol(dir, 2, 0);
         unlessAnotherGovernanceInterferes(alliance, () -> shareTheChainsAndHandThemOver(alliance));
     }
 
@@ -169,7 +178,7 @@ class LedgerIT {
 
     @Test
     void aDelegateKilledMidStreamAndRestartedLosesAndDuplicatesNothing() throws Exception {
-        Alliance alliance = Alliance.enrol(dir, 2);
+        Alliance alliance = Alliance.enrol(dir, 2, 0);
         unlessAnotherGovernanceInterferes(alliance, () -> killAndRestartADelegate(alliance));
     }
 
@@ -202,6 +211,111 @@ class LedgerIT {
         assertEverySignerActive(alliance, ledger.epochs(alliance.delegateKeys()));
         assertChainsKeepArrivalOrder(submitted, alliance);
         assertChainsVerify(alliance);
+    }
+
+    @Test
+    void aMonitorKilledMidStreamAndRestartedLosesAndDoublesNoVerdict() throws Exception {
+        Alliance alliance = Alliance.enrol(dir, 1, 1);
+        unlessAnotherGovernanceInterferes(alliance, () -> killAndRestartTheMonitor(alliance));
+    }
+
+    private void killAndRestartTheMonitor(Alliance alliance) throws Exception {
+        String monitorKey = alliance.monitorKey();
+        startMonitorInputsAtTheirEnd();
+        EmrsbProcess monitor = startMonitor("monitor", alliance);
+        monitor.awaitLog(STAGES_RUNNING, START);
+        EmrsbProcess delegate = startStagesAndElectedDelegates(alliance).get(0);
+
+        List<String> submitted;
+        EmrsbProcess restarted;
+        Instant restartedAt;
+        try (Intake intake = new Intake(alliance); Traffic traffic = Traffic.start(intake, Duration.ofMillis(150), 400)) {
+            ledger.pollUntil(() -> ledger.verdicts(monitorKey).size() >= 5, OUTCOME,
+                    () -> "the monitor has not issued 5 verdicts:\n" + monitor.tail() + "\n" + delegate.tail());
+            // SIGKILL while verdicts flow: the monitor's open transaction (verdicts, changelog writes, input
+            // offsets) is aborted by the broker; the restart re-judges from the last committed offsets.
+            monitor.kill();
+            Thread.sleep(2000);
+            restartedAt = Instant.now();
+            restarted = startMonitor("monitor-restarted", alliance); // same key, application id and state folder
+            Thread.sleep(5000);
+            submitted = traffic.stop();
+        }
+        awaitSigned(submitted, alliance);
+        awaitSealed(alliance);
+        ledger.pollUntil(() -> unjudged(alliance, monitorKey).isEmpty(), OUTCOME,
+                () -> "subjects without a verdict: " + unjudged(alliance, monitorKey) + "\n" + processLogs());
+        pollFor(Duration.ofSeconds(3)); // a doubled verdict would come with or before the last ones; read a little past them
+        restarted.awaitLog(STAGES_RUNNING, START);
+        assertTrue(delegate.isAlive() && restarted.isAlive(), delegate.tail() + restarted.tail());
+        assertSignedExactlyOnce(submitted, alliance);
+        assertOneAcceptPerSubject(alliance, monitorKey, restartedAt);
+        assertEverySignerActive(alliance, ledger.epochs(alliance.delegateKeys()));
+        assertChainsKeepArrivalOrder(submitted, alliance);
+        assertChainsVerify(alliance);
+    }
+
+    /**
+     * The subjects the monitor must judge: the id of every transaction and the hash of every block signed
+     * by the alliance's delegates, with the chain each is on.
+     */
+    private Map<String, Long> subjects(Alliance alliance) {
+        Map<String, Long> subjects = new HashMap<>();
+        ledger.transactions(alliance.delegateKeys()).values().forEach(chain -> chain.forEach(tx ->
+                subjects.put(LedgerRecords.transactionId(tx), tx.getChain())));
+        ledger.blocks(alliance.delegateKeys()).values().forEach(chain -> chain.forEach(block ->
+                subjects.put(LedgerRecords.blockHash(block), block.getChain())));
+        return subjects;
+    }
+
+    private Set<String> unjudged(Alliance alliance, String monitorKey) {
+        Set<String> judged = ledger.verdicts(monitorKey).stream().map(LedgerVerdict::getSubject).collect(Collectors.toSet());
+        return subjects(alliance).keySet().stream().filter(subject -> !judged.contains(subject))
+                .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    /**
+     * On ledger.verdicts (read_committed), the monitor issued exactly one verdict on each transaction and
+     * block of the alliance, of the right kind and chain, an accept, and none on anything else (it skips
+     * other alliances' records); some before the crash and some after the restart.
+     */
+    private void assertOneAcceptPerSubject(Alliance alliance, String monitorKey, Instant restartedAt) {
+        Map<String, Long> subjects = subjects(alliance);
+        Set<String> transactionIds = ledger.transactions(alliance.delegateKeys()).values().stream().flatMap(List::stream)
+                .map(LedgerRecords::transactionId).collect(Collectors.toSet());
+        List<LedgerVerdict> verdicts = ledger.verdicts(monitorKey);
+        Map<String, Long> counts = verdicts.stream().collect(Collectors.groupingBy(LedgerVerdict::getSubject,
+                Collectors.counting()));
+        Map<String, Long> notOnce = new HashMap<>();
+        subjects.keySet().forEach(subject -> {
+            long n = counts.getOrDefault(subject, 0L);
+            if (n != 1) {
+                notOnce.put(subject, n);
+            }
+        });
+        assertEquals(Map.of(), notOnce, "every transaction and block has exactly one verdict from the monitor"
+                + " (subject -> verdicts)");
+        Set<String> foreign = new TreeSet<>(counts.keySet());
+        foreign.removeAll(subjects.keySet());
+        assertEquals(Set.of(), foreign, "the monitor judged only its alliance's transactions and blocks");
+        for (LedgerVerdict verdict : verdicts) {
+            String what = verdict.getKind() + " " + verdict.getSubject();
+            assertEquals("ACCEPT", verdict.getDecision(), what + " rejected by check " + verdict.getCheck());
+            assertEquals(transactionIds.contains(verdict.getSubject()) ? "transaction" : "block", verdict.getKind(), what);
+            assertEquals(subjects.get(verdict.getSubject()), verdict.getChain(), what + " names another chain");
+        }
+        assertTrue(transactionIds.size() < subjects.size(), "the monitor judged blocks too");
+        assertTrue(verdicts.stream().anyMatch(v -> v.getIssuedAt().isBefore(restartedAt))
+                && verdicts.stream().anyMatch(v -> v.getIssuedAt().isAfter(restartedAt)),
+                "verdicts were issued both before the crash and after the restart (" + restartedAt + ")");
+    }
+
+    /** Keeps reading the ledger for {@code time}. */
+    private void pollFor(Duration time) {
+        Instant until = Instant.now().plus(time);
+        while (Instant.now().isBefore(until)) {
+            ledger.poll();
+        }
     }
 
     /** A test's scenario. */
@@ -266,9 +380,22 @@ class LedgerIT {
         env.put("EMRSB_DELEGATE_KEY_FILE", alliance.delegateKeyFile(index).toString());
         env.put("EMRSB_LEDGER_BLOCK_INTERVAL", "2s");
         env.put("EMRSB_LEDGER_BLOCK_MAX_TRANSACTIONS", "5");
-        env.put("EMRSB_LEDGER_QUORUM", "0"); // a ledger without monitors: ByzantineIT covers the quorum
+        // Without monitors, a ledger signs into blocks at once (ByzantineIT covers a quorum of several);
+        // with the alliance's monitor, blocks hold only what a majority of its monitors (it) accepted.
+        env.put("EMRSB_LEDGER_QUORUM", alliance.monitors().isEmpty() ? "0" : "majority");
         return started(EmrsbProcess.start(name, logs, env, "run", "--role", "delegate", "--application-id",
                 applicationId));
+    }
+
+    /**
+     * The alliance's monitoring authority under its own application id; a restart reuses its key and its
+     * state folder.
+     */
+    private EmrsbProcess startMonitor(String name, Alliance alliance) throws Exception {
+        Map<String, String> env = commonEnv(alliance, "monitor");
+        env.put("EMRSB_MONITOR_KEY_FILE", alliance.monitorKeyFile().toString());
+        return started(EmrsbProcess.start(name, logs, env, "run", "--role", "monitor", "--application-id",
+                monitorApplicationId));
     }
 
     private Map<String, String> commonEnv(Alliance alliance, String stateFolder) {
@@ -300,7 +427,15 @@ class LedgerIT {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", LedgerRecords.BOOTSTRAP))) {
             admin.alterConsumerGroupOffsets(applicationId, endOffsets(admin, Topics.INTAKE, Topics.MASKED))
                     .all().get(30, TimeUnit.SECONDS);
-            admin.alterConsumerGroupOffsets(applicationId + "-delegates", endOffsets(admin, Topics.OFFLOADED))
+            admin.alterConsumerGroupOffsets(applicationId + "-delegates", endOffsets(admin, Topics.OFFLOADED,
+                    Topics.LEDGER_VERDICTS)).all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The same for the monitor's group on ledger.tx and ledger.blocks (once, before its first start). */
+    private void startMonitorInputsAtTheirEnd() throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", LedgerRecords.BOOTSTRAP))) {
+            admin.alterConsumerGroupOffsets(monitorApplicationId, endOffsets(admin, Topics.LEDGER_TX, Topics.LEDGER_BLOCKS))
                     .all().get(30, TimeUnit.SECONDS);
         }
     }
@@ -325,7 +460,7 @@ class LedgerIT {
                 admin.deleteTopics(ours).all().get(30, TimeUnit.SECONDS);
             }
             try {
-                admin.deleteConsumerGroups(List.of(applicationId, applicationId + "-delegates")).all()
+                admin.deleteConsumerGroups(List.of(applicationId, applicationId + "-delegates", monitorApplicationId)).all()
                         .get(30, TimeUnit.SECONDS);
             } catch (ExecutionException e) {
                 // a group a process did not leave cleanly expires with the broker's offset retention
@@ -469,20 +604,29 @@ class LedgerIT {
 
     /**
      * One test's alliance, enrolled on governance.members: its own enrolment authority, a hospital's
-     * gateway (key and secret), a doctor and a patient, and delegate institutions, with their key files.
+     * gateway (key and secret), a doctor and a patient, delegate institutions and, optionally, a
+     * monitoring authority, with their key files.
      */
     private record Alliance(Path dir, MemberKeys authority, MemberKeys gateway, MemberKeys doctor, MemberKeys patient,
-            List<MemberKeys> delegates) {
+            List<MemberKeys> delegates, List<MemberKeys> monitors) {
 
-        static Alliance enrol(Path dir, int delegateCount) throws Exception {
+        /** @param monitorCount 0 (a ledger without monitors) or 1 */
+        static Alliance enrol(Path dir, int delegateCount, int monitorCount) throws Exception {
+            if (monitorCount > 1) {
+                throw new IllegalArgumentException("one monitor at most: its key file is monitor.key");
+            }
             SecureRandom random = new SecureRandom();
             List<MemberKeys> delegates = new ArrayList<>();
             for (int i = 0; i < delegateCount; i++) {
                 delegates.add(MemberKeys.generate(Role.DELEGATE, random));
             }
+            List<MemberKeys> monitors = new ArrayList<>();
+            for (int i = 0; i < monitorCount; i++) {
+                monitors.add(MemberKeys.generate(Role.MONITOR, random));
+            }
             Alliance alliance = new Alliance(dir, MemberKeys.generate(Role.AUTHORITY, random),
                     MemberKeys.generate(Role.GATEWAY, random), MemberKeys.generate(Role.DOCTOR, random),
-                    MemberKeys.generate(Role.PATIENT, random), List.copyOf(delegates));
+                    MemberKeys.generate(Role.PATIENT, random), List.copyOf(delegates), List.copyOf(monitors));
             alliance.gateway.write(alliance.gatewayKeyFile());
             SecretFile.create(alliance.gatewaySecretFile(), random);
             alliance.doctor.write(alliance.doctorKeyFile());
@@ -494,6 +638,10 @@ class LedgerIT {
             }
             for (int i = 0; i < delegateCount; i++) {
                 EnrolmentAccess.enrol(delegates.get(i), "LedgerIT Board Hospital " + i, alliance.authority);
+            }
+            for (MemberKeys monitor : monitors) {
+                monitor.write(alliance.monitorKeyFile());
+                EnrolmentAccess.enrol(monitor, "LedgerIT Health Commission", alliance.authority);
             }
             return alliance;
         }
@@ -512,6 +660,14 @@ class LedgerIT {
 
         Path delegateKeyFile(int index) {
             return dir.resolve("delegate-" + index + ".key");
+        }
+
+        Path monitorKeyFile() {
+            return dir.resolve("monitor.key");
+        }
+
+        String monitorKey() {
+            return monitors.get(0).verifyingKey().toString();
         }
 
         String delegateKey(int index) {

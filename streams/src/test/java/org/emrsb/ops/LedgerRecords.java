@@ -24,6 +24,7 @@ import org.apache.kafka.common.serialization.Serde;
 import org.emrsb.avro.EpochRecord;
 import org.emrsb.avro.LedgerBlock;
 import org.emrsb.avro.LedgerTransaction;
+import org.emrsb.avro.LedgerVerdict;
 import org.emrsb.avro.SignedMaskedRecord;
 import org.emrsb.core.crypto.Hex;
 import org.emrsb.core.crypto.VerifyingKey;
@@ -42,7 +43,7 @@ import org.emrsb.stream.Topics;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * ledger.tx, ledger.blocks, governance.epochs and emr.offloaded (the delegates' input) as a reader sees
+ * ledger.tx, ledger.blocks, ledger.verdicts, governance.epochs and emr.offloaded (the delegates' input) as a reader sees
  * them from the moment this was opened: read_committed (only what exactly-once transactions committed),
  * decoded through the schema registry, in topic order.
  *
@@ -61,10 +62,12 @@ final class LedgerRecords implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Serde<LedgerTransaction> txSerde = AvroSerdes.registry(new RegistrySettings(REGISTRY, false), false);
     private final Serde<LedgerBlock> blockSerde = AvroSerdes.registry(new RegistrySettings(REGISTRY, false), false);
+    private final Serde<LedgerVerdict> verdictSerde = AvroSerdes.registry(new RegistrySettings(REGISTRY, false), false);
     private final Serde<EpochRecord> epochSerde = AvroSerdes.registry(new RegistrySettings(REGISTRY, false), false);
     private final Serde<SignedMaskedRecord> offloadedSerde = AvroSerdes.registry(new RegistrySettings(REGISTRY, false), false);
     private final List<LedgerTransaction> transactions = new ArrayList<>();
     private final List<LedgerBlock> blocks = new ArrayList<>();
+    private final List<LedgerVerdict> verdicts = new ArrayList<>();
     private final List<GovernanceEpoch> epochs = new ArrayList<>();
     private Set<String> ownKeys;
     /** The submission ids on each partition of emr.offloaded, in offset order. */
@@ -84,7 +87,8 @@ final class LedgerRecords implements AutoCloseable {
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
         List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : List.of(Topics.LEDGER_TX, Topics.LEDGER_BLOCKS, Topics.GOVERNANCE_EPOCHS, Topics.OFFLOADED)) {
+        for (String topic : List.of(Topics.LEDGER_TX, Topics.LEDGER_BLOCKS, Topics.LEDGER_VERDICTS, Topics.GOVERNANCE_EPOCHS,
+                Topics.OFFLOADED)) {
             consumer.partitionsFor(topic, Duration.ofSeconds(30))
                     .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
         }
@@ -99,6 +103,7 @@ final class LedgerRecords implements AutoCloseable {
             switch (record.topic()) {
                 case Topics.LEDGER_TX -> transactions.add(txSerde.deserializer().deserialize(record.topic(), record.value()));
                 case Topics.LEDGER_BLOCKS -> blocks.add(blockSerde.deserializer().deserialize(record.topic(), record.value()));
+                case Topics.LEDGER_VERDICTS -> verdicts.add(verdictSerde.deserializer().deserialize(record.topic(), record.value()));
                 case Topics.OFFLOADED -> submissionId(record).ifPresent(id ->
                         offloaded.computeIfAbsent(record.partition(), p -> new ArrayList<>()).add(id));
                 default -> epochs.add(GovernanceEpoch.parse(AvroMapping.bytes(
@@ -148,6 +153,21 @@ final class LedgerRecords implements AutoCloseable {
             }
         }
         return byChain;
+    }
+
+    /** The verdicts signed by {@code monitorKey} (ed25519:hex), in topic order: repeats are kept, to be counted. */
+    List<LedgerVerdict> verdicts(String monitorKey) {
+        return verdicts.stream().filter(v -> v.getMonitorKey().equals(monitorKey)).toList();
+    }
+
+    /** A transaction's id as a verdict names it: the SHA-256 of its canonical bytes, lowercase hex. */
+    static String transactionId(LedgerTransaction tx) {
+        return Hex.encode(Sha256.hash(AvroMapping.bytes(tx.getCanonical())));
+    }
+
+    /** A block's hash as a verdict names it: the SHA-256 of its header bytes, lowercase hex. */
+    static String blockHash(LedgerBlock block) {
+        return Hex.encode(Sha256.hash(AvroMapping.bytes(block.getHeader())));
     }
 
     /**
@@ -263,6 +283,7 @@ final class LedgerRecords implements AutoCloseable {
         consumer.close();
         txSerde.close();
         blockSerde.close();
+        verdictSerde.close();
         epochSerde.close();
         offloadedSerde.close();
     }
