@@ -93,6 +93,7 @@ final class DemoCommand implements Callable<Integer> {
         String alliance = org.emrsb.core.crypto.Hex.encode(ids.authority().verifyingKey().bytes()).substring(0, 12);
         String applicationId = APPLICATION_PREFIX + alliance;
         String monitorApplicationId = APPLICATION_PREFIX + alliance + "-monitor";
+        forgetLocalState(config, applicationId, applicationId + Pipeline.DELEGATES_SUFFIX, monitorApplicationId);
         try (Pipeline monitor = Pipeline.start(config, EnumSet.of(Pipeline.StageRole.MONITOR), monitorApplicationId);
              Pipeline pipeline = Pipeline.start(config, EnumSet.complementOf(EnumSet.of(Pipeline.StageRole.MONITOR)),
                      applicationId)) {
@@ -251,6 +252,26 @@ final class DemoCommand implements Callable<Integer> {
         }
         throw new IllegalStateException(submissionId + " was not sealed in a block with the monitor's verdict within "
                 + PROOF_TIMEOUT.toSeconds() + " s; is the delegate ACTIVE? (ops/emrsb delegates)");
+    }
+
+    /**
+     * Deletes the demo's local state folders: Kafka Streams rebuilds them from the changelog topics, and a
+     * folder left by an earlier release with another topology can stop the instance at start (a state
+     * store found in a task that no longer holds it). An operator does the same after such an upgrade
+     * (docs/operations.md).
+     */
+    private static void forgetLocalState(EmrsbConfig config, String... applicationIds) throws IOException {
+        Path root = StreamsSettings.stateDir(config);
+        for (String id : applicationIds) {
+            Path dir = root.resolve(id);
+            if (Files.exists(dir)) {
+                try (var walk = Files.walk(dir)) {
+                    for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.delete(p);
+                    }
+                }
+            }
+        }
     }
 
     /** The masked body (canonical JSON, sorted keys) shown in the submitted record's field order. */
