@@ -42,7 +42,7 @@ class StackLifecycleIT {
 
     private static final Duration UP = Duration.ofMinutes(6);
     private static final Duration DOWN = Duration.ofMinutes(2);
-    private static final Pattern STATUS_LINE = Pattern.compile("^(kafka|registry|ipfs) running pid=(\\d+) (\\S+)$");
+    private static final Pattern STATUS_LINE = Pattern.compile("^(kafka|registry|ipfs|bitcoin) running pid=(\\d+) (\\S+)$");
     private static final String BOOTSTRAP = System.getenv().getOrDefault("EMRSB_KAFKA_BOOTSTRAP", "127.0.0.1:19092");
     private static final RegistrySettings REGISTRY =
             RegistrySettings.of(System.getenv().getOrDefault("EMRSB_REGISTRY_URL", "http://127.0.0.1:18081"));
@@ -70,7 +70,7 @@ class StackLifecycleIT {
         }
         Ops.Result stopped = Ops.run(DOWN, "ops/stack", "status");
         assertNotEquals(0, stopped.exitCode(), stopped.all());
-        for (String name : List.of("kafka", "registry", "ipfs")) {
+        for (String name : List.of("kafka", "registry", "ipfs", "bitcoin")) {
             assertTrue(stopped.stdout().contains(name + " stopped pid=-"), stopped.stdout());
         }
 
@@ -96,7 +96,7 @@ class StackLifecycleIT {
             assertTrue(m.matches(), "status line '" + line + "'");
             pids.put(m.group(1), Long.parseLong(m.group(2)));
         }
-        assertEquals(List.of("kafka", "registry", "ipfs"), new ArrayList<>(pids.keySet()));
+        assertEquals(List.of("kafka", "registry", "ipfs", "bitcoin"), new ArrayList<>(pids.keySet()));
         return pids;
     }
 
