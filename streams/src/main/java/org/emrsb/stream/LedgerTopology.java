@@ -171,6 +171,30 @@ public final class LedgerTopology {
                 .setSignature(ByteBuffer.wrap(signed.signature())).build();
     }
 
+    /**
+     * The signed transaction an Avro transaction carries: its canonical bytes, parsed, and the delegate's
+     * signature (the Avro fields that repeat them are not read).
+     *
+     * @throws org.emrsb.core.format.FormatException if the canonical bytes are not a transaction
+     */
+    public static SignedTransaction fromAvro(LedgerTransaction value) {
+        byte[] canonical = AvroMapping.bytes(value.getCanonical());
+        return new SignedTransaction(org.emrsb.core.format.Transaction.parse(canonical), canonical,
+                AvroMapping.bytes(value.getSignature()));
+    }
+
+    /**
+     * The sealed block an Avro block carries: its header bytes, parsed and hashed, and the delegate's
+     * signature.
+     *
+     * @throws org.emrsb.core.format.FormatException if the header bytes are not a block header
+     */
+    public static SealedBlock fromAvro(LedgerBlock value) {
+        byte[] header = AvroMapping.bytes(value.getHeader());
+        return new SealedBlock(org.emrsb.core.format.BlockHeader.parse(header), header,
+                org.emrsb.core.format.Sha256.hash(header), AvroMapping.bytes(value.getSignature()));
+    }
+
     /** The Avro form of a sealed block, for ledger.blocks and the blocks store. */
     public static LedgerBlock toAvro(SealedBlock block) {
         var h = block.header();

@@ -30,15 +30,12 @@ import org.emrsb.avro.LedgerVerdict;
 import org.emrsb.avro.RecordFormat;
 import org.emrsb.core.crypto.MemberKeys;
 import org.emrsb.core.crypto.Role;
-import org.emrsb.core.format.BlockHeader;
-import org.emrsb.core.format.Sha256;
-import org.emrsb.core.format.Transaction;
 import org.emrsb.core.ledger.ChainVerifier;
 import org.emrsb.core.ledger.SealedBlock;
 import org.emrsb.core.ledger.SignedTransaction;
 import org.emrsb.core.masking.ResidentIds;
 import org.emrsb.schemas.AvroSerdes;
-import org.emrsb.stream.AvroMapping;
+import org.emrsb.stream.LedgerTopology;
 import org.emrsb.stream.Topics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -254,13 +251,11 @@ class ByzantineIT {
     }
 
     private static SignedTransaction signed(LedgerTransaction t) {
-        return new SignedTransaction(Transaction.parse(AvroMapping.bytes(t.getCanonical())),
-                AvroMapping.bytes(t.getCanonical()), AvroMapping.bytes(t.getSignature()));
+        return LedgerTopology.fromAvro(t);
     }
 
     private static SealedBlock sealed(LedgerBlock b) {
-        byte[] header = AvroMapping.bytes(b.getHeader());
-        return new SealedBlock(BlockHeader.parse(header), header, Sha256.hash(header), AvroMapping.bytes(b.getSignature()));
+        return LedgerTopology.fromAvro(b);
     }
 
     private DelegateStatusRecord delegateStatus(EmrsbConfig config, String key) throws Exception {

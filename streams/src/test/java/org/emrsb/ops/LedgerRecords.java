@@ -28,9 +28,7 @@ import org.emrsb.avro.LedgerVerdict;
 import org.emrsb.avro.SignedMaskedRecord;
 import org.emrsb.core.crypto.Hex;
 import org.emrsb.core.crypto.VerifyingKey;
-import org.emrsb.core.format.BlockHeader;
 import org.emrsb.core.format.Sha256;
-import org.emrsb.core.format.Transaction;
 import org.emrsb.core.governance.GovernanceEpoch;
 import org.emrsb.core.ledger.ChainVerificationException;
 import org.emrsb.core.ledger.ChainVerifier;
@@ -39,6 +37,7 @@ import org.emrsb.core.ledger.SignedTransaction;
 import org.emrsb.schemas.AvroSerdes;
 import org.emrsb.schemas.RegistrySettings;
 import org.emrsb.stream.AvroMapping;
+import org.emrsb.stream.LedgerTopology;
 import org.emrsb.stream.Topics;
 import org.junit.jupiter.api.Assumptions;
 
@@ -264,13 +263,8 @@ final class LedgerRecords implements AutoCloseable {
      */
     static ChainVerifier.Summary verify(long chain, List<LedgerTransaction> transactions, List<LedgerBlock> blocks)
             throws ChainVerificationException {
-        List<SignedTransaction> signed = transactions.stream().map(t -> new SignedTransaction(
-                Transaction.parse(AvroMapping.bytes(t.getCanonical())), AvroMapping.bytes(t.getCanonical()),
-                AvroMapping.bytes(t.getSignature()))).toList();
-        List<SealedBlock> sealed = blocks.stream().map(b -> {
-            byte[] header = AvroMapping.bytes(b.getHeader());
-            return new SealedBlock(BlockHeader.parse(header), header, Sha256.hash(header), AvroMapping.bytes(b.getSignature()));
-        }).toList();
+        List<SignedTransaction> signed = transactions.stream().map(LedgerTopology::fromAvro).toList();
+        List<SealedBlock> sealed = blocks.stream().map(LedgerTopology::fromAvro).toList();
         return ChainVerifier.verify(chain, signed, sealed, Set.of());
     }
 

@@ -26,9 +26,7 @@ import org.emrsb.avro.RejectedRecord;
 import org.emrsb.avro.SignedMaskedRecord;
 import org.emrsb.core.crypto.MemberKeys;
 import org.emrsb.core.crypto.Role;
-import org.emrsb.core.format.BlockHeader;
 import org.emrsb.core.format.EnrolmentCertificate;
-import org.emrsb.core.format.Transaction;
 import org.emrsb.core.gateway.GatewayFixture;
 import org.emrsb.core.gateway.GatewayOutcome;
 import org.emrsb.core.governance.DelegateEntry;
@@ -155,14 +153,8 @@ class LedgerTopologyTest {
     }
 
     private ChainVerifier.Summary verifyChain() throws Exception {
-        List<SignedTransaction> txs = allTx.stream().map(t -> new SignedTransaction(
-                Transaction.parse(AvroMapping.bytes(t.getCanonical())), AvroMapping.bytes(t.getCanonical()),
-                AvroMapping.bytes(t.getSignature()))).toList();
-        List<SealedBlock> blocks = allBlocks.stream().map(b -> {
-            byte[] header = AvroMapping.bytes(b.getHeader());
-            return new SealedBlock(BlockHeader.parse(header), header, org.emrsb.core.format.Sha256.hash(header),
-                    AvroMapping.bytes(b.getSignature()));
-        }).toList();
+        List<SignedTransaction> txs = allTx.stream().map(LedgerTopology::fromAvro).toList();
+        List<SealedBlock> blocks = allBlocks.stream().map(LedgerTopology::fromAvro).toList();
         return ChainVerifier.verify(0, txs, blocks, Set.of());
     }
 

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.TestInputTopic;
@@ -30,10 +29,7 @@ import org.emrsb.avro.SignedMaskedRecord;
 import org.emrsb.core.crypto.Hex;
 import org.emrsb.core.crypto.MemberKeys;
 import org.emrsb.core.crypto.Role;
-import org.emrsb.core.format.BlockHeader;
 import org.emrsb.core.format.EnrolmentCertificate;
-import org.emrsb.core.format.Sha256;
-import org.emrsb.core.format.Transaction;
 import org.emrsb.core.format.Verdict;
 import org.emrsb.core.gateway.GatewayFixture;
 import org.emrsb.core.gateway.GatewayOutcome;
@@ -156,13 +152,11 @@ class MonitorQuorumTopologyTest {
     }
 
     private static SignedTransaction signed(LedgerTransaction t) {
-        return new SignedTransaction(Transaction.parse(AvroMapping.bytes(t.getCanonical())),
-                AvroMapping.bytes(t.getCanonical()), AvroMapping.bytes(t.getSignature()));
+        return LedgerTopology.fromAvro(t);
     }
 
     private static SealedBlock sealed(LedgerBlock b) {
-        byte[] header = AvroMapping.bytes(b.getHeader());
-        return new SealedBlock(BlockHeader.parse(header), header, Sha256.hash(header), AvroMapping.bytes(b.getSignature()));
+        return LedgerTopology.fromAvro(b);
     }
 
     @Test
