@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * it writes them, so the last epoch written is the one in force; the store follows the topic's order
  * rather than the largest number. A cluster may carry the ledgers of several alliances (each its own
  * enrolment authority, e.g. test runs on a shared cluster): only epochs of this alliance's authority are
- * kept. Unreadable records are logged and skipped; they never stop the global thread.
+ * kept. An epoch number, once written, keeps its first content: a second epoch under the same number
+ * (a second governance processor for the alliance) is logged and ignored, so that "ACTIVE at epoch n"
+ * stays a fixed fact. Unreadable records are logged and skipped; they never stop the global thread.
  */
 public final class EpochsGlobalStore {
 
@@ -95,6 +97,14 @@ public final class EpochsGlobalStore {
                 LOG.warn("skipping an unreadable epoch on {} (key {}): {}", Topics.GOVERNANCE_EPOCHS, record.key(),
                         e.getMessage());
                 return;
+            }
+            byte[] written = store.get(key(epoch.epoch()));
+            if (written != null) {
+                if (!java.util.Arrays.equals(written, epoch.toBytes())) {
+                    LOG.error("epoch {} of this alliance is already written with another delegate set; ignoring the "
+                            + "second one (is a second governance processor running for the alliance?)", epoch.epoch());
+                }
+                return; // an epoch, once written, never changes: past judgements depend on it
             }
             store.put(key(epoch.epoch()), epoch.toBytes());
             store.put(CURRENT, ByteBuffer.allocate(8).putLong(epoch.epoch()).array());

@@ -141,6 +141,7 @@ public final class GovernanceTopology {
             }
             this.publishedEpochs = context.getStateStore(Stores.GOVERNANCE_EPOCHS);
             election.current().ifPresent(e -> epochs.put(e.epoch(), e));
+            EpochsGlobalStore.currentNumber(publishedEpochs).ifPresent(election::continueAfter);
         }
 
         /** An epoch by number: one this processor wrote since it started, else from governance.epochs. */

@@ -75,6 +75,8 @@ public final class Election {
     /** Evicted keys with their approvals when evicted. */
     private final TreeMap<byte[], Long> evicted = new TreeMap<>(Arrays::compareUnsigned);
     private GovernanceEpoch last;
+    /** The number the first epoch follows when there is no last epoch (0: this alliance has none yet). */
+    private long numberedAfter;
 
     /** An election of the default {@value #DEFAULT_DELEGATES} delegates. */
     public Election(VerifyingKey authority) {
@@ -207,7 +209,7 @@ public final class Election {
         if (statuses(entries).equals(statuses(last == null ? List.of() : last.delegates()))) {
             return Optional.empty();
         }
-        last = new GovernanceEpoch(last == null ? 1 : last.epoch() + 1, now, entries, cause);
+        last = new GovernanceEpoch(last == null ? numberedAfter + 1 : last.epoch() + 1, now, entries, cause);
         return Optional.of(last);
     }
 
@@ -252,6 +254,18 @@ public final class Election {
      * @throws FormatException if the bytes are malformed, out of order, or were taken under another N or
      *                         authority; the state is then unchanged
      */
+    /**
+     * Numbers this election's first epoch after {@code epoch}: a governance processor that starts
+     * without state (a new deployment of an alliance that already has epochs) must not write an epoch
+     * number that is already taken. No effect once this election has an epoch of its own.
+     */
+    public void continueAfter(long epoch) {
+        if (epoch < 0) {
+            throw new IllegalArgumentException("an epoch number is at least 0, was " + epoch);
+        }
+        numberedAfter = Math.max(numberedAfter, epoch);
+    }
+
     public void restore(byte[] snapshot) {
         CanonicalReader r = new CanonicalReader(snapshot, STATE_TAG, "election state");
         long n = r.u32("delegates");

@@ -75,6 +75,19 @@ class ElectionTest {
     }
 
     @Test
+    void aNewElectionOfAnAllianceWithEpochsNumbersAfterTheLastOne() {
+        Election election = a.election(1);
+        election.continueAfter(7);
+        election.continueAfter(3); // never backwards
+        election.apply(vote(v(0), NOW, d(2)), members, NOW);
+        assertEquals(8, election.current().orElseThrow().epoch());
+        election.continueAfter(20); // no effect once it has an epoch of its own
+        election.apply(vote(v(1), NOW, d(1)), members, NOW);
+        election.apply(vote(v(2), NOW, d(1)), members, NOW);
+        assertEquals(9, election.current().orElseThrow().epoch());
+    }
+
+    @Test
     void tiesGoToTheSmallerKeyInUnsignedByteOrder() {
         Election election = a.election(1);
         election.apply(vote(v(0), NOW, d(3)), members, NOW);
