@@ -69,22 +69,36 @@ final class Generalisations {
      * {@code dropLevels} finest parts (default 1) are dropped, the finest being the {@code first} part
      * (default, as "Chaoyang park, chaoyang district, Beijing") or the {@code last} (as addresses written
      * from the province down); the rest are joined with {@code separator} (default ", "). An address with
-     * no more parts than are dropped becomes "*".
+     * no more parts than are dropped becomes "*". With {@code keepLevels} instead of {@code dropLevels},
+     * the {@code keepLevels} coarsest parts are kept and the finer ones dropped ("Wuhou district, Chengdu,
+     * Sichuan" with keepLevels 2 is "Chengdu, Sichuan"), whatever the address's depth; an address of no
+     * more parts is kept whole, so the addresses must be written down to their coarsest level.
      */
     static final class Address implements FieldRule {
-        private final int dropLevels;
+        private final int dropLevels; // 0 with keepLevels
+        private final int keepLevels; // 0 with dropLevels
         private final boolean finestFirst;
         private final String separator;
 
-        Address(int dropLevels, boolean finestFirst, String separator) {
+        Address(int dropLevels, int keepLevels, boolean finestFirst, String separator) {
             this.dropLevels = dropLevels;
+            this.keepLevels = keepLevels;
             this.finestFirst = finestFirst;
             this.separator = separator;
         }
 
         static Address parse(RuleSpec spec) throws PolicyException {
-            return new Address(spec.integer("dropLevels", 1, 1, 100),
-                    spec.choice("finest", "first", "first", "last").equals("first"),
+            int drop = 0;
+            int keep = 0;
+            if (spec.has("keepLevels")) {
+                if (spec.has("dropLevels")) {
+                    throw spec.error("give either 'dropLevels' or 'keepLevels', not both");
+                }
+                keep = spec.integer("keepLevels", null, 1, 100);
+            } else {
+                drop = spec.integer("dropLevels", 1, 1, 100);
+            }
+            return new Address(drop, keep, spec.choice("finest", "first", "first", "last").equals("first"),
                     spec.string("separator", ", "));
         }
 
@@ -96,7 +110,11 @@ final class Generalisations {
         @Override
         public void describe(ObjectNode out) {
             out.put("kind", "address");
-            out.put("dropLevels", dropLevels);
+            if (keepLevels > 0) {
+                out.put("keepLevels", keepLevels);
+            } else {
+                out.put("dropLevels", dropLevels);
+            }
             out.put("finest", finestFirst ? "first" : "last");
             out.put("separator", separator);
         }
@@ -108,11 +126,15 @@ final class Generalisations {
                 return Values.STAR;
             }
             List<String> parts = split(value.textValue());
-            if (parts.size() <= dropLevels) {
+            if (parts.isEmpty()) {
                 return Values.STAR;
             }
-            List<String> kept = finestFirst ? parts.subList(dropLevels, parts.size())
-                    : parts.subList(0, parts.size() - dropLevels);
+            int drop = keepLevels > 0 ? Math.max(0, parts.size() - keepLevels) : dropLevels;
+            if (parts.size() <= drop) {
+                return Values.STAR;
+            }
+            List<String> kept = finestFirst ? parts.subList(drop, parts.size())
+                    : parts.subList(0, parts.size() - drop);
             return TextNode.valueOf(String.join(separator, kept));
         }
 
@@ -130,6 +152,93 @@ final class Generalisations {
                 }
             }
             return parts;
+        }
+    }
+
+    /**
+     * {@code kind: zip3}: a US ZIP code (5 digits, or ZIP+4 as 9 digits with or without '-'; a JSON
+     * number below 100000 is read with its leading zeros) to its first three digits, or to
+     * {@code replacement} (default "000") when those are in {@code restricted} (default: the 17 ZIP3
+     * areas with 20,000 people or fewer in the 2000 Census that HHS's Safe Harbor guidance lists,
+     * {@code hipaa-zip3-restricted.txt} beside this class). Anything else becomes "*" with a warning.
+     */
+    static final class Zip3 implements FieldRule {
+        static final List<String> HIPAA_RESTRICTED = loadRestricted();
+
+        private final List<String> restricted;
+        private final TextNode replacement;
+
+        Zip3(List<String> restricted, String replacement) {
+            this.restricted = restricted;
+            this.replacement = TextNode.valueOf(replacement);
+        }
+
+        static Zip3 parse(RuleSpec spec) throws PolicyException {
+            List<String> list = spec.strings("restricted");
+            if (list == null) {
+                list = HIPAA_RESTRICTED;
+            } else {
+                java.util.TreeSet<String> sorted = new java.util.TreeSet<>();
+                for (String z : list) {
+                    if (!z.matches("[0-9]{3}")) {
+                        throw spec.error("'restricted' must list ZIP3 codes of three digits");
+                    }
+                    sorted.add(z);
+                }
+                list = List.copyOf(sorted);
+            }
+            return new Zip3(list, spec.string("replacement", "000"));
+        }
+
+        @Override
+        public String type() {
+            return "generalise";
+        }
+
+        @Override
+        public void describe(ObjectNode out) {
+            out.put("kind", "zip3");
+            ArrayNode r = out.putArray("restricted");
+            restricted.forEach(r::add);
+            out.put("replacement", replacement.textValue());
+        }
+
+        @Override
+        public JsonNode apply(JsonNode value, MaskContext context, String where) {
+            String zip = null;
+            if (value.isTextual()) {
+                String s = value.textValue().strip();
+                if (s.matches("[0-9]{5}(-?[0-9]{4})?")) {
+                    zip = s;
+                }
+            } else if (value.isIntegralNumber() && value.canConvertToLong() && value.longValue() >= 0
+                    && value.longValue() < 100_000) {
+                zip = String.format("%05d", value.longValue());
+            }
+            if (zip == null) {
+                context.warn(where, "not a US ZIP code (5 or 9 digits); replaced by *");
+                return Values.STAR;
+            }
+            String zip3 = zip.substring(0, 3);
+            return restricted.contains(zip3) ? replacement : TextNode.valueOf(zip3);
+        }
+
+        private static List<String> loadRestricted() {
+            try (var in = Generalisations.class.getResourceAsStream("hipaa-zip3-restricted.txt")) {
+                if (in == null) {
+                    throw new IllegalStateException("hipaa-zip3-restricted.txt is missing from the class path");
+                }
+                List<String> out = new ArrayList<>();
+                for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                    String t = line.strip();
+                    if (!t.isEmpty() && !t.startsWith("#")) {
+                        out.add(t);
+                    }
+                }
+                return List.copyOf(new java.util.TreeSet<>(out));
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read hipaa-zip3-restricted.txt: " + e.getMessage(), e);
+            }
         }
     }
 

@@ -8,6 +8,9 @@ final class Values {
 
     static final TextNode STAR = TextNode.valueOf("*");
 
+    /** What a rule returns to drop the value: the member leaves its object; an array element becomes null. */
+    static final JsonNode REMOVED = com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+
     private Values() {
     }
 
