@@ -2,6 +2,7 @@ package org.emrsb.core.masking;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
@@ -164,7 +165,7 @@ final class FieldPath {
                 object.set(key, value);
             }
         } else {
-            ((ArrayNode) parent).set(index, removed ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : value);
+            ((ArrayNode) parent).set(index, removed ? NullNode.getInstance() : value);
         }
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /** {@code generalise} of dates, addresses and categorical values ({@link NumberGeneralisation} for numbers). */
 final class Generalisations {
@@ -164,6 +167,7 @@ final class Generalisations {
      */
     static final class Zip3 implements FieldRule {
         static final List<String> HIPAA_RESTRICTED = loadRestricted();
+        private static final Pattern ZIP = Pattern.compile("[0-9]{5}(-?[0-9]{4})?");
 
         private final List<String> restricted;
         private final TextNode replacement;
@@ -178,7 +182,7 @@ final class Generalisations {
             if (list == null) {
                 list = HIPAA_RESTRICTED;
             } else {
-                java.util.TreeSet<String> sorted = new java.util.TreeSet<>();
+                TreeSet<String> sorted = new TreeSet<>();
                 for (String z : list) {
                     if (!z.matches("[0-9]{3}")) {
                         throw spec.error("'restricted' must list ZIP3 codes of three digits");
@@ -208,7 +212,7 @@ final class Generalisations {
             String zip = null;
             if (value.isTextual()) {
                 String s = value.textValue().strip();
-                if (s.matches("[0-9]{5}(-?[0-9]{4})?")) {
+                if (ZIP.matcher(s).matches()) {
                     zip = s;
                 }
             } else if (value.isIntegralNumber() && value.canConvertToLong() && value.longValue() >= 0
@@ -224,7 +228,7 @@ final class Generalisations {
         }
 
         private static List<String> loadRestricted() {
-            try (var in = Generalisations.class.getResourceAsStream("hipaa-zip3-restricted.txt")) {
+            try (InputStream in = Generalisations.class.getResourceAsStream("hipaa-zip3-restricted.txt")) {
                 if (in == null) {
                     throw new IllegalStateException("hipaa-zip3-restricted.txt is missing from the class path");
                 }
@@ -235,7 +239,7 @@ final class Generalisations {
                         out.add(t);
                     }
                 }
-                return List.copyOf(new java.util.TreeSet<>(out));
+                return List.copyOf(new TreeSet<>(out));
             } catch (IOException e) {
                 throw new IllegalStateException("cannot read hipaa-zip3-restricted.txt: " + e.getMessage(), e);
             }

@@ -1,6 +1,7 @@
 package org.emrsb.core.masking;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 
 /** Helpers over JSON values. */
@@ -9,7 +10,7 @@ final class Values {
     static final TextNode STAR = TextNode.valueOf("*");
 
     /** What a rule returns to drop the value: the member leaves its object; an array element becomes null. */
-    static final JsonNode REMOVED = com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    static final JsonNode REMOVED = MissingNode.getInstance();
 
     private Values() {
     }
