@@ -151,7 +151,7 @@ class MaskCommandTest {
                 + "\"birthDate\":\"1931-07-04\",\"photo\":\"AAAA\",\"diagnosis\":\"flu\"}\n";
         assertEquals(0, run(input, "mask", "--policy", "hipaa-safe-harbor"));
         assertEquals("{\"medicalRecordNumber\":\"*\",\"name\":\"*\",\"age\":\"90+\",\"zip\":\"593\","
-                + "\"birthDate\":\"1931\",\"diagnosis\":\"flu\"}\n", stdout());
+                + "\"birthDate\":\"*\",\"diagnosis\":\"flu\"}\n", stdout());
         assertEquals("", stderr());
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,16 +28,47 @@ final class Generalisations {
      * {@code kind: date}: an ISO 8601 date or date-time to its {@code to}: {@code year} ("1958"),
      * {@code quarter} ("1958-Q3") or {@code month} ("1958-09"). A partial date coarser than asked stays
      * at its own precision (a year stays a year). Anything else becomes "*" with a warning.
+     *
+     * <p>With {@code ageField} (a path without {@code [*]}) and {@code ageTopCodeAt}, a date of a record
+     * whose original age there is a number (or a string holding one) at or above {@code ageTopCodeAt}
+     * becomes {@code ageTopCodeLabel} (default "*"), since its year would tell the age (HIPAA Safe
+     * Harbor's birth year of a patient over 89).
      */
     static final class Date implements FieldRule {
         private final String to;
+        private final FieldPath ageField;
+        private final BigDecimal ageTopCodeAt;
+        private final TextNode ageTopCodeLabel;
 
-        Date(String to) {
+        Date(String to, FieldPath ageField, BigDecimal ageTopCodeAt, String ageTopCodeLabel) {
             this.to = to;
+            this.ageField = ageField;
+            this.ageTopCodeAt = ageTopCodeAt;
+            this.ageTopCodeLabel = ageTopCodeLabel == null ? null : TextNode.valueOf(ageTopCodeLabel);
         }
 
         static Date parse(RuleSpec spec) throws PolicyException {
-            return new Date(spec.choice("to", null, "year", "quarter", "month"));
+            String to = spec.choice("to", null, "year", "quarter", "month");
+            if (!spec.has("ageField")) {
+                if (spec.has("ageTopCodeAt") || spec.has("ageTopCodeLabel")) {
+                    throw spec.error("'ageTopCodeAt' and 'ageTopCodeLabel' need 'ageField'");
+                }
+                return new Date(to, null, null, null);
+            }
+            FieldPath ageField;
+            try {
+                ageField = FieldPath.parse(spec.string("ageField", null));
+            } catch (IllegalArgumentException e) {
+                throw spec.error("'ageField': " + e.getMessage());
+            }
+            if (ageField.hasWildcard()) {
+                throw spec.error("'ageField' must name one field, without [*]");
+            }
+            BigDecimal at = spec.number("ageTopCodeAt", false);
+            if (at == null) {
+                throw spec.error("'ageField' needs 'ageTopCodeAt' (a number)");
+            }
+            return new Date(to, ageField, at, spec.string("ageTopCodeLabel", "*"));
         }
 
         @Override
@@ -48,10 +80,18 @@ final class Generalisations {
         public void describe(ObjectNode out) {
             out.put("kind", "date");
             out.put("to", to);
+            if (ageField != null) {
+                out.put("ageField", ageField.text());
+                Values.putNumber(out, "ageTopCodeAt", ageTopCodeAt);
+                out.put("ageTopCodeLabel", ageTopCodeLabel.textValue());
+            }
         }
 
         @Override
         public JsonNode apply(JsonNode value, MaskContext context, String where) {
+            if (ageField != null && topCoded(context.original(ageField))) {
+                return ageTopCodeLabel;
+            }
             IsoDate date = IsoDate.parseOrWarn(value, context, where);
             if (date == null) {
                 return Values.STAR;
@@ -64,6 +104,18 @@ final class Generalisations {
                 return TextNode.valueOf(year + "-Q" + ((date.month() - 1) / 3 + 1));
             }
             return TextNode.valueOf(year + "-" + IsoDate.twoDigits(date.month()));
+        }
+
+        private boolean topCoded(JsonNode age) {
+            String text = Values.scalarText(age);
+            if (text == null) {
+                return false;
+            }
+            try {
+                return new BigDecimal(text.strip()).compareTo(ageTopCodeAt) >= 0;
+            } catch (NumberFormatException e) {
+                return false;
+            }
         }
     }
 

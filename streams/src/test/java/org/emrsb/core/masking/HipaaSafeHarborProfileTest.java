@@ -18,9 +18,10 @@ class HipaaSafeHarborProfileTest {
 
     /** Realistic records in, exactly what the profile writes out. */
     static final String[][] GOLDEN = {
-        // a 93-year-old in a ZIP3 kept (593, Montana); a date-time to its year; the photo dropped
+        // a 93-year-old (the birth year would tell the age) in a ZIP3 kept (593, Montana); a date-time to
+        // its year; the photo dropped
         {"{\"medicalRecordNumber\":\"MRN-004211\",\"firstName\":\"Maria\",\"lastName\":\"Lopez\",\"birthDate\":\"1931-07-04\",\"age\":93,\"street\":\"12 Elm St\",\"city\":\"Glendive\",\"county\":\"Dawson\",\"state\":\"MT\",\"zip\":\"59330\",\"phone\":\"+1 406-555-0142\",\"email\":\"maria.lopez@example.com\",\"ssn\":\"123-45-6789\",\"admissionDate\":\"2026-03-14T08:30:00Z\",\"diagnosis\":\"pneumonia\",\"photo\":\"data:image/jpeg;base64,/9j/4AAQ\"}",
-            "{\"medicalRecordNumber\":\"*\",\"firstName\":\"*\",\"lastName\":\"*\",\"birthDate\":\"1931\",\"age\":\"90+\",\"street\":\"*\",\"city\":\"*\",\"county\":\"*\",\"state\":\"MT\",\"zip\":\"593\",\"phone\":\"*\",\"email\":\"*\",\"ssn\":\"*\",\"admissionDate\":\"2026\",\"diagnosis\":\"pneumonia\"}"},
+            "{\"medicalRecordNumber\":\"*\",\"firstName\":\"*\",\"lastName\":\"*\",\"birthDate\":\"*\",\"age\":\"90+\",\"street\":\"*\",\"city\":\"*\",\"county\":\"*\",\"state\":\"MT\",\"zip\":\"593\",\"phone\":\"*\",\"email\":\"*\",\"ssn\":\"*\",\"admissionDate\":\"2026\",\"diagnosis\":\"pneumonia\"}"},
         // ZIP+4 with a leading zero; an age under 90 kept as written; a biometric object dropped
         {"{\"medicalRecordNumber\":\"MRN-117\",\"name\":\"John Q. Public\",\"age\":45,\"address\":\"77 Mass Ave, Cambridge, MA 02139\",\"zip\":\"02139-4307\",\"state\":\"MA\",\"dischargeDate\":\"2025-12-01\",\"healthPlanNumber\":\"HP99812\",\"accountNumber\":\"ACC-5\",\"fax\":\"617-555-0100\",\"ipAddress\":\"10.1.2.3\",\"url\":\"https://example.org/~jqp\",\"diagnosis\":\"asthma\",\"biometric\":{\"fingerprint\":\"AAEC\"}}",
             "{\"medicalRecordNumber\":\"*\",\"name\":\"*\",\"age\":45,\"address\":\"*\",\"zip\":\"021\",\"state\":\"MA\",\"dischargeDate\":\"2025\",\"healthPlanNumber\":\"*\",\"accountNumber\":\"*\",\"fax\":\"*\",\"ipAddress\":\"*\",\"url\":\"*\",\"diagnosis\":\"asthma\"}"},
@@ -56,7 +57,7 @@ class HipaaSafeHarborProfileTest {
         assertEquals("1", HIPAA.version());
         assertEquals("medicalRecordNumber", HIPAA.subjectField());
         // docs/masking.md records this hash; change both together, and only on purpose
-        assertEquals("3c12ba7570fed97d0ab0ecf8885891a45b951edf59d5e040a0b245a171e5c5a9", HIPAA.hashHex());
+        assertEquals("9d1bdc997cbb0cc81efe0040e2888d2820d8bcc9d24887422a1295d7ce6cbf91", HIPAA.hashHex());
         // keys do not change the hash; the file's own canonical form reloads to the same policy
         assertEquals(HIPAA.hashHex(), MaskingPolicy.named("hipaa-safe-harbor", RuleGoldenTest.KEYS).hashHex());
         assertEquals(HIPAA.hashHex(), MaskingPolicy.fromJson(HIPAA.toJson(), MaskingKeys.none()).hashHex());
@@ -94,6 +95,16 @@ class HipaaSafeHarborProfileTest {
         assertEquals(masked, HIPAA.mask(Json.object("{\"age\":" + value + "}")).masked().get("age").asText());
     }
 
+    @ParameterizedTest(name = "age {0}: {1}")
+    @CsvSource(delimiter = '|', value = {
+        "89 | 1935", "\"89\" | 1935", "90 | *", "\"90\" | *", "104.5 | *", "\"ninety\" | 1935", "null | 1935",
+    })
+    void theBirthYearOfAPatientOver89IsRemoved(String age, String birthYear) {
+        assertEquals(birthYear, HIPAA.mask(Json.object("{\"age\":" + age + ",\"birthDate\":\"1935-05-01\"}"))
+                .masked().get("birthDate").asText());
+        assertEquals("1935", HIPAA.mask(Json.object("{\"birthDate\":\"1935-05-01\"}")).masked().get("birthDate").asText());
+    }
+
     @Test
     void badValuesAreMaskedWithAWarningThatDoesNotRepeatThem() {
         MaskResult result = HIPAA.mask(Json.object("{\"zip\":\"Boston 02139x\",\"birthDate\":\"4 July 1931\"}"));
@@ -109,10 +120,12 @@ class HipaaSafeHarborProfileTest {
         String text = HipaaProfileFiles.text();
         String shifted = text.replace("id: hipaa-safe-harbor", "id: hipaa-safe-harbor.shifted")
                 .replace("kind: date\n    to: year\n", "XX\n")
-                .replace("rule: generalise\n    XX\n", "rule: date-shift\n    maxDays: 365\n");
+                .replace("rule: generalise\n    XX\n", "rule: date-shift\n    maxDays: 365\n")
+                .replace("rule: date-shift\n    maxDays: 365\n    ageField", "rule: generalise\n    kind: date\n    to: year\n    ageField");
         MaskingPolicy policy = MaskingPolicy.parse(shifted, RuleGoldenTest.KEYS);
         assertNotEquals(HIPAA.hashHex(), policy.hashHex());
         var a = policy.mask(Json.object("{\"medicalRecordNumber\":\"M1\",\"birthDate\":\"1950-01-01\",\"admissionDate\":\"2026-03-01\"}")).masked();
+        assertEquals("1950", a.get("birthDate").asText(), "the birth date keeps its year rule");
         var b = policy.mask(Json.object("{\"medicalRecordNumber\":\"M1\",\"dischargeDate\":\"2026-03-11\"}")).masked();
         java.time.LocalDate admitted = java.time.LocalDate.parse(a.get("admissionDate").asText());
         assertEquals(10, java.time.temporal.ChronoUnit.DAYS.between(admitted, java.time.LocalDate.parse(b.get("dischargeDate").asText())));

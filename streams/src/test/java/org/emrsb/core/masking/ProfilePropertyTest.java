@@ -108,8 +108,11 @@ class ProfilePropertyTest {
             }
             for (String field : HIPAA_DATES) {
                 if (in.has(field)) {
-                    assertTrue(out.get(field).asText().matches("\\d{4}"), field + ": " + out.get(field));
+                    assertTrue(out.get(field).asText().matches(field.equals("birthDate") ? "\\d{4}|\\*" : "\\d{4}"), field + ": " + out.get(field));
                 }
+            }
+            if (in.has("birthDate") && Integer.parseInt(in.get("age").asText()) >= 90) {
+                assertEquals("*", out.get("birthDate").asText(), "the birth year of a patient over 89");
             }
             assertTrue(out.get("zip").asText().matches("\\d{3}"), text);
             if (Generalisations.Zip3.HIPAA_RESTRICTED.contains(in.get("zip").asText().substring(0, 3))) {
@@ -129,7 +132,8 @@ class ProfilePropertyTest {
     void hipaaDateShiftVariantShiftsEveryDateOfAPatientAlike() throws Exception {
         String shifted = HipaaSafeHarborProfileTest.HipaaProfileFiles.text()
                 .replace("id: hipaa-safe-harbor", "id: hipaa-safe-harbor.shifted")
-                .replace("rule: generalise\n    kind: date\n    to: year\n", "rule: date-shift\n    maxDays: 180\n");
+                .replace("rule: generalise\n    kind: date\n    to: year\n", "rule: date-shift\n    maxDays: 180\n")
+                .replace("rule: date-shift\n    maxDays: 180\n    ageField", "rule: generalise\n    kind: date\n    to: year\n    ageField");
         MaskingPolicy policy = MaskingPolicy.parse(shifted, RuleGoldenTest.KEYS);
         Random random = new Random(7);
         Map<String, Long> offsets = new HashMap<>();
@@ -138,7 +142,9 @@ class ProfilePropertyTest {
             ObjectNode out = policy.mask(in).masked();
             String patient = in.get("medicalRecordNumber").asText();
             for (String field : HIPAA_DATES) {
-                if (in.has(field)) {
+                if (field.equals("birthDate")) {
+                    assertTrue(!in.has(field) || out.get(field).asText().matches("\\d{4}|\\*"), "birthDate keeps its year rule");
+                } else if (in.has(field)) {
                     String before = in.get(field).asText();
                     String after = out.get(field).asText();
                     long offset = ChronoUnit.DAYS.between(LocalDate.parse(before.substring(0, 10)),

@@ -57,6 +57,9 @@ class ProfileRulesTest {
         "{field: f, rule: generalise, kind: address, keepLevels: 2, dropLevels: 1} | either 'dropLevels' or 'keepLevels'",
         "{field: f, rule: generalise, kind: address, keepLevels: 0} | 'keepLevels' must be a whole number from 1 to 100",
         "{field: f, rule: remove, replacement: x} | unknown key 'replacement'",
+        "{field: f, rule: generalise, kind: date, to: year, ageTopCodeAt: 90} | 'ageTopCodeAt' and 'ageTopCodeLabel' need 'ageField'",
+        "{field: f, rule: generalise, kind: date, to: year, ageField: age} | 'ageField' needs 'ageTopCodeAt' (a number)",
+        "{field: f, rule: generalise, kind: date, to: year, ageField: 'a[*]', ageTopCodeAt: 90} | 'ageField' must name one field",
         "{field: f, rule: pseudonymise, from: 'a[*]'} | 'from' must name one field, without [*]",
         "{field: f, rule: pseudonymise, from: f} | 'from' must differ from 'field'",
         "{field: a.f, rule: pseudonymise, from: id} | with 'from', 'field' is the output field: a top-level name",
@@ -78,6 +81,16 @@ class ProfileRulesTest {
         assertEquals("*", Json.maskOne(p, "\"old\""));
         assertEquals("[{\"field\":\"f\",\"rule\":\"generalise\",\"kind\":\"number\",\"topCodeAt\":90,\"topCodeLabel\":\"90+\"}]",
                 p.toJson().get("rules").toString());
+    }
+
+    @Test
+    void aDateWhoseRecordIsOverTheAgeTopCodeBecomesTheLabel() {
+        MaskingPolicy p = policy("  - {field: f, rule: generalise, kind: date, to: month, ageField: p.age, ageTopCodeAt: 90,"
+                + " ageTopCodeLabel: '90+'}\n  - {field: p.age, rule: redact}\n");
+        assertEquals("{\"f\":\"90+\",\"p\":{\"age\":\"*\"}}", Json.text(p.mask(Json.object("{\"f\":\"1930-02-03\",\"p\":{\"age\":95}}")).masked()));
+        assertEquals("{\"f\":\"1950-02\",\"p\":{\"age\":\"*\"}}", Json.text(p.mask(Json.object("{\"f\":\"1950-02-03\",\"p\":{\"age\":75}}")).masked()));
+        assertEquals("{\"field\":\"f\",\"rule\":\"generalise\",\"kind\":\"date\",\"to\":\"month\",\"ageField\":\"p.age\","
+                + "\"ageTopCodeAt\":90,\"ageTopCodeLabel\":\"90+\"}", p.toJson().get("rules").get(0).toString());
     }
 
     @Test
