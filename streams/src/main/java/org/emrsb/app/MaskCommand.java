@@ -29,12 +29,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ops/emrsb mask --policy paper|FILE [--in FILE]}: masks JSON objects, one per line (stdin by
+ * {@code ops/emrsb mask --policy paper|hipaa-safe-harbor|gbt-37964|FILE [--in FILE]}: masks JSON objects, one per line (stdin by
  * default), and writes each masked record as one compact JSON line to stdout (UTF-8, non-ASCII as
  * is). Warnings and bad lines go to stderr as {@code line N: reason}, never with the original value; a
  * bad line (not a JSON object, or rejected by the policy) writes nothing to stdout and does not stop
  * the others; blank lines are skipped. Exit 0, or 2 when the policy (or its keys) cannot be used.
- * Keyed policies take their keys from {@code gateway.secret-file}.
+ * Keyed policies (gbt-37964, files with keyed rules) take their keys from {@code gateway.secret-file};
+ * the keyless built-ins (paper, hipaa-safe-harbor) need no configuration.
  */
 @Command(name = "mask", mixinStandardHelpOptions = true, description = {"Mask JSON records, one object per line, with a masking policy.",
     "Masked records go to stdout, warnings and bad lines to stderr as 'line N: reason'.",
@@ -55,8 +56,8 @@ final class MaskCommand implements Callable<Integer> {
     @Mixin
     Main.Common common;
 
-    @Option(names = "--policy", required = true, paramLabel = "paper|FILE",
-            description = "'paper' for the paper's profile, or a policy file (YAML or JSON)")
+    @Option(names = "--policy", required = true, paramLabel = "NAME|FILE",
+            description = "a built-in profile (paper, hipaa-safe-harbor, gbt-37964), or a policy file (YAML or JSON)")
     String policy;
 
     @Option(names = "--in", paramLabel = "FILE", description = "read records from FILE (default: stdin)")
@@ -71,7 +72,8 @@ final class MaskCommand implements Callable<Integer> {
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         MaskingPolicy chosen;
         try {
-            MaskingKeys keys = MaskingPolicy.PAPER.equals(policy) ? MaskingKeys.none() : common.config().maskingKeys();
+            boolean keyless = MaskingPolicy.PAPER.equals(policy) || MaskingPolicy.HIPAA_SAFE_HARBOR.equals(policy);
+            MaskingKeys keys = keyless ? MaskingKeys.none() : common.config().maskingKeys();
             chosen = MaskingPolicy.named(policy, keys);
         } catch (PolicyException | EmrsbConfig.ConfigException e) {
             err.println("error: the masking policy cannot be used: " + e.getMessage());

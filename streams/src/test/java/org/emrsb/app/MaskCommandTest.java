@@ -146,6 +146,35 @@ class MaskCommandTest {
     }
 
     @Test
+    void theHipaaSafeHarborProfileNeedsNoConfiguration() {
+        String input = "{\"medicalRecordNumber\":\"MRN-1\",\"name\":\"Ann Lee\",\"age\":93,\"zip\":\"59330\","
+                + "\"birthDate\":\"1931-07-04\",\"photo\":\"AAAA\",\"diagnosis\":\"flu\"}\n";
+        assertEquals(0, run(input, "mask", "--policy", "hipaa-safe-harbor"));
+        assertEquals("{\"medicalRecordNumber\":\"*\",\"name\":\"*\",\"age\":\"90+\",\"zip\":\"593\","
+                + "\"birthDate\":\"*\",\"diagnosis\":\"flu\"}\n", stdout());
+        assertEquals("", stderr());
+    }
+
+    @Test
+    void theGbt37964ProfileTakesItsPseudonymKeyFromTheSecretFile() throws Exception {
+        Path secret = Files.writeString(dir.resolve("masking.secret"), SECRET + "\n");
+        Path config = Files.writeString(dir.resolve("emrsb.properties"), "gateway.secret-file=" + secret + "\n");
+        String input = "{\"name\":\"Sihua Wu\",\"idNumber\":\"500101199310020723\",\"phone\":\"13800138000\"}\n";
+        assertEquals(0, run(input, "mask", "--config", config.toString(), "--policy", "gbt-37964"));
+        String pseudonym = org.emrsb.core.masking.Pseudonyms.of(
+                MaskingKeys.derive(org.emrsb.core.crypto.Hex.decode(SECRET, "secret")).pseudonymKey(), "500101199310020723");
+        assertEquals("{\"name\":\"** Wu\",\"idNumber\":\"500101*****0723\",\"phone\":\"138****8000\","
+                + "\"patientPseudonym\":\"" + pseudonym + "\"}\n", stdout());
+
+        Path emptyConfig = Files.writeString(dir.resolve("empty.properties"), "");
+        out.reset();
+        err.reset();
+        assertEquals(2, run(input, "mask", "--config", emptyConfig.toString(), "--policy", "gbt-37964"));
+        assertEquals("", stdout());
+        assertTrue(stderr().contains("gbt-37964.yaml: rule 11 (field 'patientPseudonym', rule 'pseudonymise')"), stderr());
+    }
+
+    @Test
     void anUnusablePolicyExits2() throws Exception {
         Path policy = Files.writeString(dir.resolve("keyed.yaml"), "id: keyed\nversion: 1\nsubjectField: idNumber\n"
                 + "rules:\n  - {field: idNumber, rule: pseudonymise}\n");

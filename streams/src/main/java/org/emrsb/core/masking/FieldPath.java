@@ -2,6 +2,7 @@ package org.emrsb.core.masking;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
@@ -154,11 +155,17 @@ final class FieldPath {
         }
     }
 
+    /** Stores {@code value}; {@link Values#REMOVED} drops an object's member and nulls an array element. */
     private static void store(JsonNode parent, String key, int index, JsonNode value) {
+        boolean removed = value == Values.REMOVED;
         if (parent instanceof ObjectNode object) {
-            object.set(key, value);
+            if (removed) {
+                object.remove(key);
+            } else {
+                object.set(key, value);
+            }
         } else {
-            ((ArrayNode) parent).set(index, value);
+            ((ArrayNode) parent).set(index, removed ? NullNode.getInstance() : value);
         }
     }
 

@@ -1,5 +1,6 @@
 package org.emrsb.core.masking;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -31,6 +32,11 @@ final class MaskContext {
 
     String subjectPath() {
         return subjectPath.text();
+    }
+
+    /** The value at {@code path} (without wildcards) in the original, unmasked record, or null. */
+    JsonNode original(FieldPath path) {
+        return path.single(original);
     }
 
     /** The subject field's value in the original record as text, or null when missing or not a scalar. */

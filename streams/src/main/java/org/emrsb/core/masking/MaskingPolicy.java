@@ -44,10 +44,20 @@ public final class MaskingPolicy {
 
     /** The rule types a policy file may name. */
     public static final List<String> RULE_TYPES =
-            List.of("keep", "redact", "generalise", "mask-out", "name", "pseudonymise", "date-shift");
+            List.of("keep", "redact", "remove", "generalise", "mask-out", "name", "pseudonymise",
+                    "date-shift");
 
     /** The name {@link #named} takes for the built-in paper profile. */
     public static final String PAPER = "paper";
+
+    /** The built-in HIPAA Safe Harbor profile (45 CFR 164.514(b)(2)) for flat JSON records; needs no keys. */
+    public static final String HIPAA_SAFE_HARBOR = "hipaa-safe-harbor";
+
+    /** The built-in GB/T 37964-2019 / GB/T 35273-2020 profile; its linkage pseudonym needs the pseudonym key. */
+    public static final String GBT_37964 = "gbt-37964";
+
+    /** The names of the built-in profiles, each a policy file {@code <name>.yaml} beside this class. */
+    public static final List<String> BUILT_IN = List.of(PAPER, HIPAA_SAFE_HARBOR, GBT_37964);
 
     private static final class PaperHolder {
         static final MaskingPolicy PAPER_POLICY = loadPaper();
@@ -122,20 +132,26 @@ public final class MaskingPolicy {
     }
 
     /**
-     * {@code "paper"} for the built-in profile, anything else as a policy file's path.
+     * A built-in profile by its name ({@link #BUILT_IN}: {@code paper}, {@code hipaa-safe-harbor},
+     * {@code gbt-37964}), anything else as a policy file's path.
      *
-     * @throws PolicyException as {@link #load}
+     * @throws PolicyException as {@link #load}; for {@code gbt-37964} without the pseudonym key
      */
     public static MaskingPolicy named(String nameOrPath, MaskingKeys keys) throws PolicyException {
         Objects.requireNonNull(nameOrPath, "nameOrPath");
+        Objects.requireNonNull(keys, "keys");
         if (PAPER.equals(nameOrPath)) {
             return paper();
+        }
+        if (BUILT_IN.contains(nameOrPath)) {
+            return builtIn(nameOrPath, keys);
         }
         Path path;
         try {
             path = Path.of(nameOrPath);
         } catch (InvalidPathException e) {
-            throw new PolicyException("no policy named '" + nameOrPath + "' (use 'paper' or a policy file)", e);
+            throw new PolicyException("no policy named '" + nameOrPath + "' (use one of "
+                    + String.join(", ", BUILT_IN) + " or a policy file)", e);
         }
         return load(path, keys);
     }
@@ -213,9 +229,25 @@ public final class MaskingPolicy {
         ObjectNode out = record.deepCopy();
         MaskContext context = new MaskContext(record, subjectField, dateShiftKey);
         for (Step step : steps) {
-            step.entry.path().replace(out, step, context);
+            if (step.entry.rule() instanceof Rules.Pseudonymise p && p.from() != null) {
+                derive(out, record, step.entry.path().text(), p, context);
+            } else {
+                step.entry.path().replace(out, step, context);
+            }
         }
         return new MaskResult(out, context.warnings, Optional.ofNullable(context.rejection));
+    }
+
+    /** A derived output field: the rule applied to the original value at {@code from}, set at {@code field}. */
+    private static void derive(ObjectNode out, ObjectNode record, String field, Rules.Pseudonymise rule,
+            MaskContext context) {
+        JsonNode source = rule.from().single(record);
+        if (source == null || source.isNull() || source.isMissingNode()) {
+            out.remove(field);
+            context.warn(field, "its source '" + rule.from().text() + "' is missing; left out");
+            return;
+        }
+        out.set(field, rule.apply(source, context, field));
     }
 
     @Override
@@ -249,16 +281,25 @@ public final class MaskingPolicy {
     }
 
     private static MaskingPolicy loadPaper() {
-        try (InputStream in = MaskingPolicy.class.getResourceAsStream("paper.yaml")) {
+        try {
+            return builtIn(PAPER, MaskingKeys.none());
+        } catch (PolicyException e) {
+            throw new IllegalStateException("the built-in paper profile does not load: " + e.getMessage(), e);
+        }
+    }
+
+    /** A built-in profile's file, {@code <name>.yaml} beside this class, read with {@code keys}. */
+    private static MaskingPolicy builtIn(String name, MaskingKeys keys) throws PolicyException {
+        String file = name + ".yaml";
+        try (InputStream in = MaskingPolicy.class.getResourceAsStream(file)) {
             if (in == null) {
-                throw new IllegalStateException("paper.yaml is missing from the class path");
+                throw new IllegalStateException(file + " is missing from the class path");
             }
             String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            JsonNode document = PolicyReader.parseText(text, PolicyReader.Syntax.YAML, "paper.yaml");
-            return new MaskingPolicy(PolicyReader.read(document, "paper.yaml", null, MaskingKeys.none()),
-                    MaskingKeys.none());
-        } catch (IOException | PolicyException e) {
-            throw new IllegalStateException("the built-in paper profile does not load: " + e.getMessage(), e);
+            JsonNode document = PolicyReader.parseText(text, PolicyReader.Syntax.YAML, file);
+            return new MaskingPolicy(PolicyReader.read(document, file, null, keys), keys);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the built-in profile " + file + ": " + e.getMessage(), e);
         }
     }
 }

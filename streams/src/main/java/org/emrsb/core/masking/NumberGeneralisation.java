@@ -11,7 +11,9 @@ import java.math.RoundingMode;
  * the interval of {@code width} that holds it, written {@code "[lo, hi]"} with lo = k * width &lt;= value
  * &lt; hi = lo + width (the paper's form: 60 with width 5 is {@code "[60, 65]"}). With {@code topCodeAt},
  * values at or above it become {@code topCodeLabel} (default {@code "<topCodeAt>+"}, e.g. "90+").
- * Anything else, and magnitudes of 10^15 or more, become "*" with a warning.
+ * Anything else, and magnitudes of 10^15 or more, become "*" with a warning. Without {@code width}
+ * ({@code topCodeAt} is then required) the rule only top-codes: a number below {@code topCodeAt} is
+ * kept as written (HIPAA Safe Harbor's ages: 45 stays 45, 93 becomes "90+").
  */
 final class NumberGeneralisation implements FieldRule {
 
@@ -26,18 +28,21 @@ final class NumberGeneralisation implements FieldRule {
 
     NumberGeneralisation(BigDecimal width, BigDecimal topCodeAt, String topCodeLabel) {
         this.width = width;
-        this.longWidth = width.scale() <= 0 ? width.longValueExact() : 0;
+        this.longWidth = width != null && width.scale() <= 0 ? width.longValueExact() : 0;
         this.topCodeAt = topCodeAt;
         this.topCodeCeil = topCodeAt == null ? Long.MAX_VALUE : topCodeAt.setScale(0, RoundingMode.CEILING).longValueExact();
         this.topCodeLabel = topCodeLabel == null ? null : TextNode.valueOf(topCodeLabel);
     }
 
     static NumberGeneralisation parse(RuleSpec spec) throws PolicyException {
-        BigDecimal width = spec.number("width", true);
-        if (width.signum() <= 0) {
+        BigDecimal width = spec.number("width", false);
+        if (width != null && width.signum() <= 0) {
             throw spec.error("'width' must be greater than 0");
         }
         BigDecimal topCodeAt = spec.number("topCodeAt", false);
+        if (width == null && topCodeAt == null) {
+            throw spec.error("'width' is required (a number), unless 'topCodeAt' is given to top-code only");
+        }
         String label = null;
         if (spec.has("topCodeLabel")) {
             if (topCodeAt == null) {
@@ -58,7 +63,9 @@ final class NumberGeneralisation implements FieldRule {
     @Override
     public void describe(ObjectNode out) {
         out.put("kind", "number");
-        Values.putNumber(out, "width", width);
+        if (width != null) {
+            Values.putNumber(out, "width", width);
+        }
         if (topCodeAt != null) {
             Values.putNumber(out, "topCodeAt", topCodeAt);
             out.put("topCodeLabel", topCodeLabel.textValue());
@@ -88,6 +95,9 @@ final class NumberGeneralisation implements FieldRule {
         if (whole >= topCodeCeil) {
             return topCodeLabel;
         }
+        if (width == null) {
+            return value;
+        }
         long lo = Math.floorDiv(whole, longWidth) * longWidth;
         return TextNode.valueOf("[" + lo + ", " + (lo + longWidth) + "]");
     }
@@ -103,6 +113,9 @@ final class NumberGeneralisation implements FieldRule {
         }
         if (topCodeAt != null && v.compareTo(topCodeAt) >= 0) {
             return topCodeLabel;
+        }
+        if (width == null) {
+            return value;
         }
         BigDecimal k = v.divide(width, 0, RoundingMode.FLOOR);
         BigDecimal lo = k.multiply(width);

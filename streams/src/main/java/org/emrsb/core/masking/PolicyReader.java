@@ -225,8 +225,11 @@ final class PolicyReader {
             case "redact":
                 rule = Rules.Redact.parse(spec);
                 break;
+            case "remove":
+                rule = Rules.Remove.parse(spec);
+                break;
             case "generalise": {
-                String kind = spec.choice("kind", null, "number", "date", "address", "category");
+                String kind = spec.choice("kind", null, "number", "date", "address", "category", "zip3");
                 switch (kind) {
                     case "number":
                         rule = NumberGeneralisation.parse(spec);
@@ -236,6 +239,9 @@ final class PolicyReader {
                         break;
                     case "address":
                         rule = Generalisations.Address.parse(spec);
+                        break;
+                    case "zip3":
+                        rule = Generalisations.Zip3.parse(spec);
                         break;
                     default:
                         rule = Generalisations.Category.parse(spec);

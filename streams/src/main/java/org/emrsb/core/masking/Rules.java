@@ -62,6 +62,31 @@ final class Rules {
     }
 
     /**
+     * {@code remove}: the member dropped from its object, whatever its value (an element of an array,
+     * reached through {@code [*]}, becomes null so that the other elements keep their places). For
+     * fields that must not leave in any form, such as photos and biometrics.
+     */
+    static final class Remove implements FieldRule {
+        static Remove parse(RuleSpec spec) {
+            return new Remove();
+        }
+
+        @Override
+        public String type() {
+            return "remove";
+        }
+
+        @Override
+        public void describe(ObjectNode out) {
+        }
+
+        @Override
+        public JsonNode apply(JsonNode value, MaskContext context, String where) {
+            return Values.REMOVED;
+        }
+    }
+
+    /**
      * {@code mask-out}: keep {@code keepPrefix} and {@code keepSuffix} units (code points; ASCII digits
      * only with {@code digitsOnly}, which first drops everything but the digits) and mask the rest with
      * {@code maskChar}: {@code maskLength} of them when set (the original length does not leak), else one
@@ -171,20 +196,52 @@ final class Rules {
     /**
      * {@code pseudonymise}: the value's {@link Pseudonyms pseudonym} under the pseudonym key (a string,
      * or a number as written plainly); anything else is replaced by "*" with a warning.
+     *
+     * <p>With {@code from} (a path without {@code [*]}), the rule's {@code field} is a derived output
+     * field, a top-level name: it is set to the pseudonym of the value at {@code from} in the
+     * <em>original</em> record (appended when absent, replaced when present), so a linkage pseudonym
+     * sits apart from the masked display value that {@code from}'s own rule writes. When {@code from}
+     * is missing or null the output field is dropped (a value the submitter put there never leaves as
+     * it came) with a warning.
      */
     static final class Pseudonymise implements FieldRule {
         private final byte[] key;
+        private final FieldPath from;
 
-        Pseudonymise(byte[] key) {
+        Pseudonymise(byte[] key, FieldPath from) {
             this.key = key;
+            this.from = from;
         }
 
         static Pseudonymise parse(RuleSpec spec) throws PolicyException {
+            FieldPath from = null;
+            if (spec.has("from")) {
+                String text = spec.string("from", null);
+                try {
+                    from = FieldPath.parse(text);
+                } catch (IllegalArgumentException e) {
+                    throw spec.error("'from': " + e.getMessage());
+                }
+                if (from.hasWildcard()) {
+                    throw spec.error("'from' must name one field, without [*]");
+                }
+                if (spec.field.contains(".") || spec.field.contains("[")) {
+                    throw spec.error("with 'from', 'field' is the output field: a top-level name without '.' or [*]");
+                }
+                if (from.text().equals(spec.field)) {
+                    throw spec.error("'from' must differ from 'field' (leave 'from' out to pseudonymise in place)");
+                }
+            }
             if (!spec.keys.hasPseudonymKey()) {
                 throw spec.error("needs the pseudonym key, but no masking keys were given "
                         + "(set gateway.secret-file in the configuration)");
             }
-            return new Pseudonymise(spec.keys.pseudonymKey());
+            return new Pseudonymise(spec.keys.pseudonymKey(), from);
+        }
+
+        /** The source of a derived output field, or null when the rule pseudonymises in place. */
+        FieldPath from() {
+            return from;
         }
 
         @Override
@@ -194,6 +251,9 @@ final class Rules {
 
         @Override
         public void describe(ObjectNode out) {
+            if (from != null) {
+                out.put("from", from.text());
+            }
         }
 
         @Override

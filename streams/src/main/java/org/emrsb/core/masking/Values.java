@@ -1,12 +1,16 @@
 package org.emrsb.core.masking;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 
 /** Helpers over JSON values. */
 final class Values {
 
     static final TextNode STAR = TextNode.valueOf("*");
+
+    /** What a rule returns to drop the value: the member leaves its object; an array element becomes null. */
+    static final JsonNode REMOVED = MissingNode.getInstance();
 
     private Values() {
     }
