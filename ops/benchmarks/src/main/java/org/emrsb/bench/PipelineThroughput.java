@@ -141,11 +141,10 @@ public final class PipelineThroughput implements Callable<Integer> {
         Instant startedAt = Instant.now();
         String runId = "emrsb-bench-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
                 + Integer.toHexString(new java.security.SecureRandom().nextInt(0x10000));
-        Path work = Files.createTempDirectory("emrsb-bench-");
         EmrsbConfig base = EmrsbConfig.load(null);
         double loadBefore = CpuMeter.loadAverage();
-        progress("run %s on %s (registry %s, IPFS %s); load average %.2f; scratch %s", runId, base.kafkaBootstrap(),
-                base.registry().baseUrl(), base.ipfsApi(), loadBefore, work);
+        progress("run %s on %s (registry %s, IPFS %s); load average %.2f", runId, base.kafkaBootstrap(),
+                base.registry().baseUrl(), base.ipfsApi(), loadBefore);
         try {
             BenchAccess.ensureTopicsAndSchemas(base);
         } catch (IllegalStateException e) {
@@ -176,6 +175,8 @@ public final class PipelineThroughput implements Callable<Integer> {
         }
         loadBefore = CpuMeter.loadAverage();
 
+        Path work = Files.createTempDirectory("emrsb-bench-");
+        progress("scratch folder %s", work);
         try {
             PipelineCast cast = new PipelineCast(work, DOCTORS, PATIENTS);
             cast.enrolAll(base, Duration.ofSeconds(2L * timeoutSeconds + 900));
@@ -293,6 +294,7 @@ public final class PipelineThroughput implements Callable<Integer> {
                 progress("result written to %s", json);
             }
         } finally {
+            deleteFolder(work);
             deleteGroups(base, runId);
         }
         return 0;
@@ -767,6 +769,13 @@ public final class PipelineThroughput implements Callable<Integer> {
             progress("cleaned up: %d internal topics of %s deleted", topics.size(), runId);
         } catch (Exception e) {
             progress("could not delete the run's internal topics (%s); they are named %s*", e.getMessage(), runId);
+        }
+        deleteFolder(work);
+    }
+
+    private static void deleteFolder(Path work) {
+        if (!Files.exists(work)) {
+            return;
         }
         try (Stream<Path> files = Files.walk(work)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
