@@ -38,7 +38,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.emrsb.app.BenchAccess;
 import org.emrsb.app.EmrsbConfig;
-import org.emrsb.core.crypto.MemberKeys;
 import org.emrsb.stream.Topics;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -142,11 +141,10 @@ public final class PipelineThroughput implements Callable<Integer> {
         Instant startedAt = Instant.now();
         String runId = "emrsb-bench-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
                 + Integer.toHexString(new java.security.SecureRandom().nextInt(0x10000));
-        Path work = Files.createTempDirectory("emrsb-bench-");
         EmrsbConfig base = EmrsbConfig.load(null);
         double loadBefore = CpuMeter.loadAverage();
-        progress("run %s on %s (registry %s, IPFS %s); load average %.2f; scratch %s", runId, base.kafkaBootstrap(),
-                base.registry().baseUrl(), base.ipfsApi(), loadBefore, work);
+        progress("run %s on %s (registry %s, IPFS %s); load average %.2f", runId, base.kafkaBootstrap(),
+                base.registry().baseUrl(), base.ipfsApi(), loadBefore);
         try {
             BenchAccess.ensureTopicsAndSchemas(base);
         } catch (IllegalStateException e) {
@@ -177,6 +175,8 @@ public final class PipelineThroughput implements Callable<Integer> {
         }
         loadBefore = CpuMeter.loadAverage();
 
+        Path work = Files.createTempDirectory("emrsb-bench-");
+        progress("scratch folder %s", work);
         try {
             PipelineCast cast = new PipelineCast(work, DOCTORS, PATIENTS);
             cast.enrolAll(base, Duration.ofSeconds(2L * timeoutSeconds + 900));
@@ -268,7 +268,7 @@ public final class PipelineThroughput implements Callable<Integer> {
                 progress("delegate ACTIVE and running (application id %s)", delegateApplicationId);
                 List<BenchAccess.Instance> all = new ArrayList<>(stages);
                 all.add(delegate);
-                result = measure(config, cast, prepared, observer, all, delegate, attachments, runId);
+                result = measure(config, prepared, observer, all, delegate, runId);
             } finally {
                 for (AutoCloseable c : toClose) {
                     closeQuietly(c);
@@ -296,15 +296,15 @@ public final class PipelineThroughput implements Callable<Integer> {
                 progress("result written to %s", json);
             }
         } finally {
+            deleteFolder(work);
             deleteGroups(base, runId);
         }
         return 0;
     }
 
-    @SuppressWarnings("unchecked")
-    private Map<String, Object> measure(EmrsbConfig config, PipelineCast cast, List<PipelineCast.Prepared> prepared,
+    private Map<String, Object> measure(EmrsbConfig config, List<PipelineCast.Prepared> prepared,
             PipelineObserver observer, List<BenchAccess.Instance> instances, BenchAccess.Instance delegate,
-            int attachments, String runId) throws Exception {
+            String runId) throws Exception {
         Map<String, Path> stackPids = new LinkedHashMap<>();
         String home = System.getenv("EMRSB_HOME");
         if (home != null) {
@@ -771,6 +771,13 @@ public final class PipelineThroughput implements Callable<Integer> {
             progress("cleaned up: %d internal topics of %s deleted", topics.size(), runId);
         } catch (Exception e) {
             progress("could not delete the run's internal topics (%s); they are named %s*", e.getMessage(), runId);
+        }
+        deleteFolder(work);
+    }
+
+    private static void deleteFolder(Path work) {
+        if (!Files.exists(work)) {
+            return;
         }
         try (Stream<Path> files = Files.walk(work)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
