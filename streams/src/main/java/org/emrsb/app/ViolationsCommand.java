@@ -69,10 +69,14 @@ final class ViolationsCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             signatures = "UNREADABLE: " + e.getMessage();
         }
-        byte[] signed = java.util.Arrays.copyOf(canonical, canonical.length + signature.length);
-        System.arraycopy(signature, 0, signed, canonical.length, signature.length);
-        return String.format("%s %s %-18s chain %d by monitor %s evidence sha256:%s %s", value.getIssuedAt(),
-                value.getDelegateKey(), value.getCheck(), value.getChain(), value.getMonitorKey(), Sha256.hex(signed),
+        String evidence;
+        try {
+            evidence = "sha256:" + Sha256.hex(Signatures.appended(canonical, signature));
+        } catch (IllegalArgumentException e) {
+            evidence = "(no valid signature)";
+        }
+        return String.format("%s %s %-18s chain %d by monitor %s evidence %s %s", value.getIssuedAt(),
+                value.getDelegateKey(), value.getCheck(), value.getChain(), value.getMonitorKey(), evidence,
                 signatures);
     }
 }

@@ -179,11 +179,8 @@ public final class GovernanceTopology {
             try {
                 LedgerViolation value = components.violations().deserializer().deserialize(Topics.LEDGER_VIOLATIONS,
                         record.value());
-                byte[] canonical = AvroMapping.bytes(value.getCanonical());
-                byte[] signature = AvroMapping.bytes(value.getSignature());
-                byte[] both = java.util.Arrays.copyOf(canonical, canonical.length + signature.length);
-                System.arraycopy(signature, 0, both, canonical.length, signature.length);
-                evidence = SignedViolation.parse(both);
+                evidence = new SignedViolation(org.emrsb.core.format.Violation.parse(AvroMapping.bytes(value.getCanonical())),
+                        AvroMapping.bytes(value.getSignature()));
             } catch (RuntimeException e) {
                 reject(record, "bad-evidence", "not a signed violation: " + e.getMessage());
                 return;

@@ -344,10 +344,12 @@ public final class LedgerTopology {
                         + " as transaction " + Hex.encode(signedAs));
                 return;
             }
+            org.emrsb.core.format.MaskedRecord masked;
             byte[] maskedBytes;
             List<byte[]> cids;
             try {
-                maskedBytes = AvroMapping.toCanonical(record).toBytes();
+                masked = AvroMapping.toCanonical(record);
+                maskedBytes = masked.toBytes();
                 cids = cids(record);
             } catch (RuntimeException e) {
                 reject(entry, Admission.Reasons.BAD_RECORD, "the record's fields do not make a masked record: "
@@ -356,7 +358,7 @@ public final class LedgerTopology {
             }
             byte[] gatewaySignature = AvroMapping.bytes(record.getGatewaySignature());
             long now = context.currentSystemTimeMs();
-            Admission.Outcome outcome = admission.check(maskedBytes, gatewaySignature, cids, now);
+            Admission.Outcome outcome = admission.check(masked, maskedBytes, gatewaySignature, cids, now);
             if (outcome instanceof Admission.Refused refused) {
                 reject(entry, refused.reason(), refused.detail());
                 return;
@@ -414,10 +416,11 @@ public final class LedgerTopology {
                 deadVerdict(record, source, "not a signed verdict: " + e.getMessage());
                 return;
             }
-            if (members.certificate(signed.verdict().monitorKey()).isEmpty()) {
+            Optional<SignedCertificate> monitorCertificate = members.certificate(signed.verdict().monitorKey());
+            if (monitorCertificate.isEmpty()) {
                 return; // another alliance's monitor on the same cluster: not a verdict on this ledger
             }
-            Optional<String> problem = verdictProblem(signed);
+            Optional<String> problem = verdictProblem(signed, monitorCertificate.get());
             if (problem.isPresent()) {
                 deadVerdict(record, source, problem.get());
                 return;
@@ -425,9 +428,8 @@ public final class LedgerTopology {
             Verdict verdict = signed.verdict();
             String monitor = Hex.encode(verdict.monitorKey());
             if (verdict.kind() == Verdict.SubjectKind.BLOCK) {
-                SignedCertificate certificate = members.certificate(verdict.monitorKey()).orElseThrow();
                 blockVerdicts.put(Hex.encode(verdict.subject()) + "/" + monitor,
-                        StoredVerdict.encode(signed, certificate));
+                        StoredVerdict.encode(signed, monitorCertificate.get()));
                 return;
             }
             String id = Hex.encode(verdict.subject());
@@ -451,7 +453,7 @@ public final class LedgerTopology {
             decideInOrder(context.currentSystemTimeMs());
         }
 
-        private Optional<String> verdictProblem(SignedVerdict signed) {
+        private Optional<String> verdictProblem(SignedVerdict signed, SignedCertificate certificate) {
             Verdict verdict = signed.verdict();
             if (verdict.chain() != chain) {
                 return Optional.of("a verdict for chain " + verdict.chain() + " on partition " + chain);
@@ -459,9 +461,7 @@ public final class LedgerTopology {
             if (!signed.verifies()) {
                 return Optional.of("the monitor's signature does not verify over the verdict");
             }
-            Optional<SignedCertificate> certificate = members.certificate(verdict.monitorKey());
-            if (certificate.isEmpty() || certificate.get().certificate().role() != Role.MONITOR
-                    || !certificate.get().certificate().validAt(verdict.issuedAt())) {
+            if (certificate.certificate().role() != Role.MONITOR || !certificate.certificate().validAt(verdict.issuedAt())) {
                 return Optional.of("ed25519:" + Hex.encode(verdict.monitorKey())
                         + " is not a monitor enrolled at the verdict's issuedAt");
             }

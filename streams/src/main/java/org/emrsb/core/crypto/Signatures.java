@@ -21,6 +21,20 @@ public final class Signatures {
     private Signatures() {
     }
 
+    /**
+     * The encoding every signed structure uses on the wire and in stores: its canonical bytes
+     * immediately followed by the 64-byte signature over them.
+     */
+    public static byte[] appended(byte[] body, byte[] signature) {
+        Objects.requireNonNull(body, "body");
+        if (signature == null || signature.length != SIZE) {
+            throw new IllegalArgumentException("a signature is " + SIZE + " bytes");
+        }
+        byte[] out = java.util.Arrays.copyOf(body, body.length + SIZE);
+        System.arraycopy(signature, 0, out, body.length, SIZE);
+        return out;
+    }
+
     /** Signs all of {@code message}; returns the 64-byte signature. Deterministic (RFC 8032). */
     public static byte[] sign(SigningKey key, byte[] message) {
         Objects.requireNonNull(message, "message");

@@ -57,10 +57,7 @@ public record SignedCertificate(EnrolmentCertificate certificate, byte[] signatu
 
     /** Certificate bytes, then the signature. */
     public byte[] toBytes() {
-        byte[] body = certificate.toBytes();
-        byte[] out = Arrays.copyOf(body, body.length + Signatures.SIZE);
-        System.arraycopy(signature, 0, out, body.length, Signatures.SIZE);
-        return out;
+        return Signatures.appended(certificate.toBytes(), signature);
     }
 
     @Override

@@ -51,10 +51,7 @@ public record SignedVote(Vote vote, byte[] signature) {
 
     /** Vote bytes, then the signature. */
     public byte[] toBytes() {
-        byte[] body = vote.toBytes();
-        byte[] out = Arrays.copyOf(body, body.length + Signatures.SIZE);
-        System.arraycopy(signature, 0, out, body.length, Signatures.SIZE);
-        return out;
+        return Signatures.appended(vote.toBytes(), signature);
     }
 
     /**

@@ -76,6 +76,15 @@ public final class Admission {
         } catch (FormatException | IllegalArgumentException e) {
             return new Refused(Reasons.BAD_RECORD, "the masked record does not parse: " + e.getMessage());
         }
+        return check(record, maskedRecordBytes, gatewaySignature, cids, now);
+    }
+
+    /**
+     * As {@link #check(byte[], byte[], List, long)} for a record the caller already holds parsed (or
+     * built): {@code maskedRecordBytes} must be its canonical bytes, which the gateway signed.
+     */
+    public Outcome check(MaskedRecord record, byte[] maskedRecordBytes, byte[] gatewaySignature, List<byte[]> cids,
+            long now) {
         if (record.attachments().size() != cids.size()) {
             return new Refused(Reasons.BAD_RECORD, record.attachments().size() + " attachments but " + cids.size()
                     + " CIDs: the record was not offloaded");

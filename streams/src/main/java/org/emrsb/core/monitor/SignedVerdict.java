@@ -44,10 +44,7 @@ public record SignedVerdict(Verdict verdict, byte[] signature) {
 
     /** Verdict bytes, then the signature. */
     public byte[] toBytes() {
-        byte[] body = verdict.toBytes();
-        byte[] out = Arrays.copyOf(body, body.length + Signatures.SIZE);
-        System.arraycopy(signature, 0, out, body.length, Signatures.SIZE);
-        return out;
+        return Signatures.appended(verdict.toBytes(), signature);
     }
 
     /** Whether the signature verifies with the verdict's own monitorKey; an invalid key is {@code false}. */

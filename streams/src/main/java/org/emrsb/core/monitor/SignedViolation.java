@@ -66,10 +66,7 @@ public record SignedViolation(Violation violation, byte[] signature) {
 
     /** Violation bytes, then the signature. */
     public byte[] toBytes() {
-        byte[] body = violation.toBytes();
-        byte[] out = Arrays.copyOf(body, body.length + Signatures.SIZE);
-        System.arraycopy(signature, 0, out, body.length, Signatures.SIZE);
-        return out;
+        return Signatures.appended(violation.toBytes(), signature);
     }
 
     /** Whether the signature verifies with the violation's own monitorKey; an invalid key is {@code false}. */
