@@ -29,7 +29,7 @@ class LegacySighashTest {
             assertEquals(v.get(4).textValue(), Hex.encode(DoubleSha256.reverse(hash)), v.get(0).textValue());
             checked++;
         }
-        assertEquals(9, checked);
+        assertEquals(13, checked);
     }
 
     @Test
