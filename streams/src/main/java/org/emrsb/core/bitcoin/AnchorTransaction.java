@@ -26,7 +26,7 @@ public record AnchorTransaction(BitcoinTransaction transaction, List<SpendableOu
     public AnchorTransaction {
         Objects.requireNonNull(transaction, "transaction");
         inputs = List.copyOf(inputs);
-        anchorHash = anchorHash.clone();
+        anchorHash = Objects.requireNonNull(anchorHash, "anchorHash").clone();
         Objects.requireNonNull(feeRate, "feeRate");
     }
 

@@ -32,6 +32,19 @@ class LegacySighashTest {
         assertEquals(13, checked);
     }
 
+    /** Core's historical quirk: SINGLE for an input without an output of the same index signs the number 1. */
+    @Test
+    void singleWithoutMatchingOutputIsOne() {
+        BitcoinTransaction tx = new BitcoinTransaction(1, java.util.List.of(
+                new BitcoinTransaction.Input(new byte[32], 0, new byte[0], 0xffff_ffffL),
+                new BitcoinTransaction.Input(new byte[32], 1, new byte[0], 0xffff_ffffL)),
+                java.util.List.of(new BitcoinTransaction.Output(1, new byte[] {0x51})), 0);
+        byte[] one = new byte[32];
+        one[0] = 1;
+        assertArrayEquals(one, LegacySighash.hash(tx, 1, new byte[] {0x51}, LegacySighash.SIGHASH_SINGLE));
+        assertEquals(false, java.util.Arrays.equals(one, LegacySighash.hash(tx, 0, new byte[] {0x51}, LegacySighash.SIGHASH_SINGLE)));
+    }
+
     @Test
     void codeSeparatorsAreRemovedButNotInsidePushes() {
         assertArrayEquals(Hex.decode("5152", "s"), LegacySighash.withoutCodeSeparators(Hex.decode("ab51ab52ab", "s")));
