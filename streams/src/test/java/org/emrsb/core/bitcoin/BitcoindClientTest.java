@@ -50,7 +50,7 @@ class BitcoindClientTest {
                 exchange.getResponseBody().write("{\"result\":".getBytes(StandardCharsets.UTF_8));
                 exchange.getResponseBody().flush();
                 try {
-                    Thread.sleep(3000);
+                    Thread.sleep(2000);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
