@@ -35,6 +35,9 @@ public final class TopicSchemas {
         schemas.put(Topics.LEDGER_VERDICTS, LedgerVerdict.getClassSchema());
         schemas.put(Topics.LEDGER_VIOLATIONS, LedgerViolation.getClassSchema());
         schemas.put(Topics.LEDGER_BLOCKS, LedgerBlock.getClassSchema());
+        schemas.put(Topics.ANCHOR_INPUT, LedgerBlock.getClassSchema());
+        schemas.put(Topics.LEDGER_ANCHORS, org.emrsb.avro.AnchorRecord.getClassSchema());
+        schemas.put(Topics.ANCHOR_FUNDS, org.emrsb.avro.AnchorFunding.getClassSchema());
         schemas.put(Topics.GOVERNANCE_MEMBERS, MemberCertificate.getClassSchema());
         schemas.put(Topics.GOVERNANCE_VOTES, GovernanceVote.getClassSchema());
         schemas.put(Topics.GOVERNANCE_EPOCHS, EpochRecord.getClassSchema());

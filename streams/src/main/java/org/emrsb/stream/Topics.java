@@ -31,6 +31,8 @@ public final class Topics {
     public static final String LEDGER_VIOLATIONS = "ledger.violations";
     public static final String LEDGER_BLOCKS = "ledger.blocks";
     public static final String LEDGER_ANCHORS = "ledger.anchors";
+    public static final String ANCHOR_INPUT = "ledger.anchor-input";
+    public static final String ANCHOR_FUNDS = "ledger.anchor-funds";
     public static final String GOVERNANCE_MEMBERS = "governance.members";
     public static final String GOVERNANCE_VOTES = "governance.votes";
     public static final String GOVERNANCE_EPOCHS = "governance.epochs";
@@ -84,6 +86,10 @@ public final class Topics {
                 "one-minute blocks per chain: header, RFC 6962 root, delegate signature"));
         add(new TopicSpec(LEDGER_ANCHORS, 1, ledger, false,
                 "ten-minute anchors of the new blocks' root and their Bitcoin transactions; total order"));
+        add(new TopicSpec(ANCHOR_INPUT, 1, transit, false,
+                "ledger.blocks of every chain, copied into one partition for the anchor stage's single task"));
+        add(new TopicSpec(ANCHOR_FUNDS, 1, ledger, false,
+                "coins paid to the anchor wallet, registered by ops/emrsb anchor fund; the anchor stage spends them"));
         add(new TopicSpec(GOVERNANCE_MEMBERS, 1, table, false,
                 "enrolment certificates signed by the enrolment authority, latest per member"));
         add(new TopicSpec(GOVERNANCE_VOTES, 1, log, false,
