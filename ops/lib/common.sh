@@ -11,6 +11,7 @@ export EMRSB_HOME="${EMRSB_HOME:-$EMRSB_REPO/.emrsb}"
 # EMRSB_IPFS_API (docs/configuration.md). They are exported only when a port was moved, so that
 # by default a configuration file's values are not shadowed by the environment.
 [[ -n "${EMRSB_KAFKA_PORT:-}" && -z "${EMRSB_KAFKA_BOOTSTRAP:-}" ]] && export EMRSB_KAFKA_BOOTSTRAP="127.0.0.1:$EMRSB_KAFKA_PORT"
+[[ -n "${EMRSB_BITCOIN_PORT:-}" && -z "${EMRSB_BITCOIN_RPC:-}" ]] && export EMRSB_BITCOIN_RPC="http://emrsb:emrsb@127.0.0.1:$EMRSB_BITCOIN_PORT"
 [[ -n "${EMRSB_REGISTRY_PORT:-}" && -z "${EMRSB_REGISTRY_URL:-}" ]] && export EMRSB_REGISTRY_URL="http://127.0.0.1:$EMRSB_REGISTRY_PORT"
 [[ -n "${EMRSB_IPFS_PORT:-}" && -z "${EMRSB_IPFS_API:-}" ]] && export EMRSB_IPFS_API="http://127.0.0.1:$EMRSB_IPFS_PORT"
 EMRSB_KAFKA_PORT="${EMRSB_KAFKA_PORT:-19092}"

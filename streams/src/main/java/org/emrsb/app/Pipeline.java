@@ -27,6 +27,7 @@ import org.emrsb.stream.MonitorTopology;
 import org.emrsb.core.crypto.MemberKeys;
 import org.emrsb.core.crypto.Role;
 import org.emrsb.stream.OffloadTopology;
+import org.emrsb.stream.AnchorTopology;
 import org.emrsb.stream.MembersGlobalStore;
 import org.emrsb.stream.Topics;
 import org.slf4j.Logger;
@@ -42,7 +43,7 @@ import org.slf4j.LoggerFactory;
 final class Pipeline implements AutoCloseable {
 
     /** The roles an instance can run. Later stages add theirs. */
-    enum StageRole { GATEWAY, OFFLOAD, GOVERNANCE, DELEGATE, MONITOR }
+    enum StageRole { GATEWAY, OFFLOAD, GOVERNANCE, DELEGATE, MONITOR, ANCHOR, BROADCASTER }
 
     /** The suffix of the delegates' application id. */
     static final String DELEGATES_SUFFIX = "-delegates";
@@ -52,12 +53,14 @@ final class Pipeline implements AutoCloseable {
     private final KafkaStreams streams;
     private final DelegateSupervisor delegate;
     private final QueryServer query;
+    private final AnchorBroadcaster broadcaster;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private Pipeline(KafkaStreams streams, DelegateSupervisor delegate, QueryServer query) {
+    private Pipeline(KafkaStreams streams, DelegateSupervisor delegate, QueryServer query, AnchorBroadcaster broadcaster) {
         this.streams = streams;
         this.delegate = delegate;
         this.query = query;
+        this.broadcaster = broadcaster;
     }
 
     /** The topology of the given roles (exposed for describing and testing); the delegate role alone or none. */
@@ -108,6 +111,13 @@ final class Pipeline implements AutoCloseable {
                     delegate.blockMaxTransactions(), Duration.ofSeconds(5), delegate.quorum(),
                     delegate.drillTamperEvery()));
         }
+        if (roles.contains(StageRole.ANCHOR)) {
+            AnchorSettings anchor = AnchorSettings.load(config);
+            AnchorTopology.build(topology, topics, new AnchorTopology.Components(
+                    AvroSerdes.registry(config.registry(), false), AvroSerdes.registry(config.registry(), false),
+                    AvroSerdes.registry(config.registry(), false), AvroSerdes.registry(config.registry(), false),
+                    anchor.key(), anchor.network(), anchor.feeRate(), anchor.interval()));
+        }
         if (roles.contains(StageRole.MONITOR)) {
             MemberKeys monitor = GatewaySettings.readKeys(GatewaySettings.requiredPath(config, "monitor.key-file"),
                     "monitor.key-file");
@@ -142,6 +152,7 @@ final class Pipeline implements AutoCloseable {
     static Pipeline start(EmrsbConfig config, Set<StageRole> roles, String applicationId) {
         EnumSet<StageRole> others = EnumSet.copyOf(roles);
         boolean runsDelegate = others.remove(StageRole.DELEGATE);
+        boolean runsBroadcaster = others.remove(StageRole.BROADCASTER);
         AtomicReference<Pipeline> self = new AtomicReference<>(); // read by the endpoint's and Streams' threads
         Topology ledger = runsDelegate ? topology(config, EnumSet.of(StageRole.DELEGATE)) : null; // checks the settings now
         Optional<HostInfo> listen = runsDelegate ? QueryServer.listenAddress(config) : Optional.empty();
@@ -158,7 +169,8 @@ final class Pipeline implements AutoCloseable {
                 delegate = new DelegateSupervisor(config, settings.keys().verifyingKey(),
                         () -> instance(ledger, ledgerSettings(config, applicationId, listen), "ledger", () -> { }));
             }
-            self.set(new Pipeline(streams, delegate, query));
+            AnchorBroadcaster broadcaster = runsBroadcaster ? AnchorSettings.broadcaster(config, applicationId) : null;
+            self.set(new Pipeline(streams, delegate, query, broadcaster));
         } catch (RuntimeException e) {
             if (query != null) {
                 query.close();
@@ -172,6 +184,14 @@ final class Pipeline implements AutoCloseable {
     private void startInstances() {
         if (streams != null) {
             streams.start();
+        }
+        if (broadcaster != null) {
+            Thread thread = new Thread(() -> {
+                broadcaster.run();
+                stopped.countDown();
+            }, "emrsb-anchor-broadcaster");
+            thread.setDaemon(true);
+            thread.start();
         }
         if (delegate != null) {
             Thread watcher = new Thread(() -> {
@@ -230,6 +250,10 @@ final class Pipeline implements AutoCloseable {
             }
             Thread.sleep(100);
         }
+        if (broadcaster != null && !broadcaster.awaitReady(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+            throw new IllegalStateException("the anchor broadcaster did not start"
+                    + (broadcaster.failure() == null ? " in time" : ": " + broadcaster.failure().getMessage()));
+        }
     }
 
     private static boolean running(KafkaStreams instance) {
@@ -251,13 +275,17 @@ final class Pipeline implements AutoCloseable {
         stopped.await();
         KafkaStreams ledger = ledger();
         return (streams != null && streams.state() == KafkaStreams.State.ERROR)
-                || (ledger != null && ledger.state() == KafkaStreams.State.ERROR);
+                || (ledger != null && ledger.state() == KafkaStreams.State.ERROR)
+                || (broadcaster != null && broadcaster.failure() != null);
     }
 
     @Override
     public void close() {
         if (query != null) {
             query.close();
+        }
+        if (broadcaster != null) {
+            broadcaster.close();
         }
         if (delegate != null) {
             delegate.close();

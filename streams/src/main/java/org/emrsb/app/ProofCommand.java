@@ -19,13 +19,15 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code ops/emrsb proof TXID --out FILE [--endpoint URL]}: asks a delegate's query endpoint for a
  * transaction's proof bundle, writes it to FILE as far as it is final, and says which parts are not in
- * it yet. Exit 0 when the transaction is sealed in a block; 1 when its block is not sealed yet (the
- * partial bundle is written all the same); 2 for an unknown transaction, an endpoint that cannot be
+ * it yet. Once the block is sealed it reads ledger.anchors for the anchor part (when an anchor covers the
+ * block) and the bitcoin part (when that anchor is CONFIRMED). Exit 0 when the bundle has the part
+ * {@code --require} names (block by default); 1 when it does not yet (the partial bundle is written all
+ * the same); 2 for an unknown transaction, an endpoint that cannot be
  * reached or is not ready, or an invalid option.
  */
 @Command(name = "proof", mixinStandardHelpOptions = true, description = {
         "Get a transaction's proof bundle (emrsb-proof/1) from a delegate's query endpoint, as far as it is final.",
-        "Exit 0: sealed in a block; 1: its block is not sealed yet (the partial bundle is written); "
+        "Exit 0: the bundle has the --require part (block by default); 1: not yet (the partial bundle is written); "
                 + "2: unknown transaction, endpoint unreachable or not ready, or invalid option; "
                 + "3: void (the monitors rejected it; its submission was signed again as another transaction)."})
 final class ProofCommand implements Callable<Integer> {
@@ -47,6 +49,13 @@ final class ProofCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "where the bundle is written")
     Path out;
 
+    @Option(names = "--require", paramLabel = "PART", defaultValue = "block",
+            description = "the part without which the exit code is 1 (not yet): block (default), anchor or bitcoin")
+    String require;
+
+    @Option(names = "--no-anchor", description = "do not read ledger.anchors for the anchor and bitcoin parts")
+    boolean noAnchor;
+
     @Option(names = "--endpoint", paramLabel = "URL",
             description = "a delegate instance's query endpoint, http://HOST:PORT (default: http:// + query.listen)")
     String endpoint;
@@ -54,7 +63,10 @@ final class ProofCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ProofBundle bundle;
+        Part required;
+        String anchorLine = null;
         try {
+            required = Part.fromId(require);
             requireTransactionId(transactionId);
             QueryClient client = new QueryClient(QueryClient.endpoint(endpoint, common.config()));
             JsonNode answer = client.proof(transactionId);
@@ -63,6 +75,17 @@ final class ProofCommand implements Callable<Integer> {
                 System.err.println("error: transaction " + transactionId + " is void: the monitors' quorum rejected it, "
                         + "so it is in no block; its submission was signed again as another transaction");
                 return VOIDED;
+            }
+            if (bundle.has(Part.BLOCK) && !noAnchor) {
+                try {
+                    var anchor = AnchorProofs.covering(AnchorCommand.latest(common.config()), bundle.block().hash());
+                    anchorLine = AnchorProofs.describe(anchor);
+                    if (anchor.isPresent()) {
+                        bundle = AnchorProofs.complete(bundle, anchor.get());
+                    }
+                } catch (IllegalStateException | org.apache.kafka.common.KafkaException e) {
+                    anchorLine = "cannot read ledger.anchors (" + e.getMessage() + "); the bundle stops at the block";
+                }
             }
         } catch (QueryClient.QueryFailure e) {
             System.err.println("error: " + (e.status() == 404 ? "unknown transaction " + transactionId + ": " : "")
@@ -79,7 +102,10 @@ final class ProofCommand implements Callable<Integer> {
             return NO_PROOF;
         }
         System.out.println(summary(bundle, out));
-        return bundle.has(Part.BLOCK) ? 0 : NOT_SEALED;
+        if (anchorLine != null) {
+            System.out.println("  " + anchorLine);
+        }
+        return bundle.has(required) ? 0 : NOT_SEALED;
     }
 
     /** Refuses anything but a transaction id: 64 lowercase hex characters. */

@@ -25,7 +25,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--role", required = true, split = ",", paramLabel = "ROLE",
             description = "stages to run: gateway, offload, governance, delegate (the delegate signs and seals the "
-                    + "ledger's chains while its key, delegate.key-file, is ACTIVE)")
+                    + "ledger's chains while its key, delegate.key-file, is ACTIVE), monitor (alone), anchor (seals "
+                    + "anchors and signs their Bitcoin transactions with anchor.key-file), broadcaster (sends them to "
+                    + "bitcoin.rpc and follows them to anchor.confirmations)")
     List<String> roles;
 
     @Option(names = "--application-id", paramLabel = "ID",
@@ -43,7 +45,7 @@ final class RunCommand implements Callable<Integer> {
             try {
                 chosen.add(Pipeline.StageRole.valueOf(role.strip().toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("unknown role '" + role + "'; roles: gateway, offload, governance, delegate");
+                throw new IllegalArgumentException("unknown role '" + role + "'; roles: gateway, offload, governance, delegate, monitor, anchor, broadcaster");
             }
         }
         if (describe) {

@@ -392,13 +392,4 @@ public final class AnchorTopology {
     static String sequenceKey(long sequence) {
         return String.format("%019d", sequence);
     }
-
-    /** Internal to display byte order and back. */
-    public static byte[] reverse(byte[] bytes) {
-        byte[] out = new byte[bytes.length];
-        for (int i = 0; i < bytes.length; i++) {
-            out[i] = bytes[bytes.length - 1 - i];
-        }
-        return out;
-    }
 }

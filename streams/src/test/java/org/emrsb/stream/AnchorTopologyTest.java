@@ -132,10 +132,10 @@ class AnchorTopologyTest {
         BitcoinTransaction tx = BitcoinTransaction.parse(AvroMapping.bytes(anchor.getTx()));
         assertArrayEquals(BitcoinTransaction.opReturnScript(header.hash()), tx.outputs().get(0).script());
         assertEquals(1, tx.inputs().size());
-        assertEquals(FUNDING_TXID, Hex.encode(AnchorTopology.reverse(tx.inputs().get(0).previousTxid())));
+        assertEquals(FUNDING_TXID, Hex.encode(org.emrsb.core.bitcoin.DoubleSha256.reverse(tx.inputs().get(0).previousTxid())));
         assertEquals(3, tx.inputs().get(0).previousIndex());
         assertEquals(100_000 - anchor.getFee(), tx.outputs().get(1).value());
-        assertEquals(Hex.encode(AnchorTopology.reverse(tx.txid())), anchor.getTxid());
+        assertEquals(Hex.encode(org.emrsb.core.bitcoin.DoubleSha256.reverse(tx.txid())), anchor.getTxid());
         // the blocks' inclusion proofs lead to the root
         var proof = AnchorWindow.inclusion(AnchorTopology.blocks(anchor), 2);
         assertEquals(3, proof.treeSize());
