@@ -1,0 +1,26 @@
+"""Reads .ots files with the OpenTimestamps library (Debian's python3-opentimestamps) and prints, per file,
+one line: PATH, the file digest, the commitment its Bitcoin block header attestation is on (the message the
+library computed by evaluating the operations from the digest while deserialising) and the height, in hex
+and decimal; or PATH ERROR and the reason. Used by OtsRoundTripTest; run with /usr/bin/python3."""
+import sys
+
+try:
+    from opentimestamps.core.notary import BitcoinBlockHeaderAttestation
+    from opentimestamps.core.serialize import BytesDeserializationContext
+    from opentimestamps.core.timestamp import DetachedTimestampFile
+except ImportError as e:
+    print("NO-LIBRARY %s" % e)
+    sys.exit(3)
+
+for path in sys.argv[1:]:
+    try:
+        with open(path, "rb") as f:
+            detached = DetachedTimestampFile.deserialize(BytesDeserializationContext(f.read()))
+        found = [(msg, a) for msg, a in detached.timestamp.all_attestations()]
+        if len(found) != 1 or not isinstance(found[0][1], BitcoinBlockHeaderAttestation):
+            raise ValueError("expected exactly one Bitcoin attestation, found %r" % (found,))
+        msg, attestation = found[0]
+        print("%s %s %s %s %d" % (path, detached.file_hash_op.TAG_NAME, detached.file_digest.hex(), msg.hex(),
+                                  attestation.height))
+    except Exception as e:  # report every failure on its line; the Java test judges
+        print("%s ERROR %s: %s" % (path, type(e).__name__, str(e).replace("\n", " ")))
