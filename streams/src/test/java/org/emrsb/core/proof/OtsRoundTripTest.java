@@ -42,7 +42,7 @@ class OtsRoundTripTest {
     Path dir;
 
     /** What the library read from one file. */
-    record Read(String hashOp, String digest, String commitment, long height, String error) {
+    record Read(String hashOp, String digest, String commitment, long height, long blockTime, String error) {
     }
 
     @BeforeAll
@@ -52,6 +52,12 @@ class OtsRoundTripTest {
     }
 
     private Map<Path, Read> readWithLibrary(List<Path> files) throws IOException, InterruptedException {
+        return readWithLibrary(files, Map.of());
+    }
+
+    /** Reads the files; those with a header in {@code headers} are also checked against it. */
+    private Map<Path, Read> readWithLibrary(List<Path> files, Map<Path, String> headers)
+            throws IOException, InterruptedException {
         if (!Files.isExecutable(Path.of(PYTHON))) {
             fail(PYTHON + " is missing: install Debian's python3-opentimestamps (apt-get install -y "
                     + "python3-opentimestamps; ops/test does this)");
@@ -61,7 +67,7 @@ class OtsRoundTripTest {
             Files.copy(in, script);
         }
         List<String> command = new ArrayList<>(List.of(PYTHON, script.toString()));
-        files.forEach(f -> command.add(f.toString()));
+        files.forEach(f -> command.add(f + (headers.containsKey(f) ? "=" + headers.get(f) : "")));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the library did not finish");
@@ -75,10 +81,11 @@ class OtsRoundTripTest {
             String[] f = line.split(" ", 3);
             Path file = Path.of(f[0]);
             if (f[1].equals("ERROR")) {
-                reads.put(file, new Read(null, null, null, -1, f[2]));
+                reads.put(file, new Read(null, null, null, -1, -1, f[2]));
             } else {
                 String[] rest = f[2].split(" ");
-                reads.put(file, new Read(f[1], rest[0], rest[1], Long.parseLong(rest[2]), null));
+                reads.put(file, new Read(f[1], rest[0], rest[1], Long.parseLong(rest[2]),
+                        rest.length > 3 ? Long.parseLong(rest[3]) : -1, null));
             }
         }
         assertEquals(files.size(), reads.size(), output);
@@ -89,8 +96,11 @@ class OtsRoundTripTest {
     void theLibraryReachesTheBitcoinMerkleRootAtTheAttestedHeight() throws Exception {
         Path file = dir.resolve("proof.ots");
         Files.write(file, ots.toBytes());
-        Read read = readWithLibrary(List.of(file)).get(file);
+        ProofBundle.BitcoinPart bitcoinPart = fx.bundle().bitcoin();
+        Read read = readWithLibrary(List.of(file), Map.of(file, bitcoinPart.header())).get(file);
         assertEquals(null, read.error(), read.toString());
+        // the library's own check against the block header, as `ots verify` makes it: it returns the block time
+        assertEquals(fx.bitcoinBlock.header().time(), read.blockTime());
         assertEquals("sha256", read.hashOp());
         assertEquals(fx.transaction().id(), read.digest());
         ProofBundle.BitcoinPart bitcoin = fx.bundle().bitcoin();
