@@ -9,6 +9,7 @@ import org.emrsb.core.bitcoin.BitcoinTransaction;
 import org.emrsb.core.crypto.Hex;
 import org.emrsb.core.format.AnchorHeader;
 import org.emrsb.core.format.BlockHeader;
+import org.emrsb.core.format.FormatException;
 import org.emrsb.core.format.Sha256;
 import org.emrsb.core.proof.OtsTimestamp.Append;
 import org.emrsb.core.proof.OtsTimestamp.Op;
@@ -45,6 +46,14 @@ public final class OtsExport {
         if (bundle.block() == null || bundle.anchor() == null || bundle.bitcoin() == null) {
             throw new IllegalArgumentException("the bundle has no Bitcoin part yet: its anchor is not mined");
         }
+        try {
+            return path(bundle);
+        } catch (FormatException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    private static OtsTimestamp path(ProofBundle bundle) {
         Path p = new Path(Sha256.hash(Hex.decode(bundle.transaction().bytes(), "transaction.bytes")));
         p.expect(Hex.decode(bundle.transaction().id(), 32, "transaction.id"), "the transaction id");
 

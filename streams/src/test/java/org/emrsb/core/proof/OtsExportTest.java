@@ -222,6 +222,11 @@ class OtsExportTest {
                 bundle.anchor(), bundle.bitcoin());
         assertTrue(assertThrows(IllegalArgumentException.class, () -> OtsExport.of(wrongPath)).getMessage()
                 .contains("merkleRoot"));
+        ProofBundle.AnchorPart a = bundle.anchor();
+        ProofBundle badHeader = new ProofBundle(bundle.format(), bundle.authorityKey(), bundle.transaction(),
+                bundle.block(), new ProofBundle.AnchorPart(a.sequence(), "00" + a.header(), a.hash(), a.leafIndex(),
+                        a.treeSize(), a.path()), bundle.bitcoin());
+        assertThrows(IllegalArgumentException.class, () -> OtsExport.of(badHeader));
     }
 
     @Test
