@@ -73,6 +73,14 @@ ensure_node() {
   [[ "$major" -ge 18 ]] || die "Node.js 18 or newer is needed for the IPFS node, found $(node --version)"
 }
 
+# The OpenTimestamps library (Debian's python3-opentimestamps) for /usr/bin/python3: the .ots round-trip
+# tests read the files the product writes with it (OtsRoundTripTest).
+ensure_opentimestamps() {
+  if ! [[ -x /usr/bin/python3 ]] || ! /usr/bin/python3 -c 'import opentimestamps.core.timestamp' 2>/dev/null; then
+    apt_install python3-opentimestamps
+  fi
+}
+
 # True when a pid file names a live process whose command line or environment contains the marker,
 # so a pid reused by an unrelated process is never taken for ours (and never signalled).
 pid_alive() {
