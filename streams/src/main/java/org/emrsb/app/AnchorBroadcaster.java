@@ -50,7 +50,8 @@ import org.slf4j.LoggerFactory;
  * it already holds (mempool or chain) is not sent again; one it dropped is sent again. Its own records go
  * out through a transactional producer with a fixed transactional id, so a second broadcaster fences the
  * first and a restart between broadcast and confirmation confirms the anchor once. Anchors are sent in
- * sequence order and a refused one holds back the later ones, which spend its change.
+ * sequence order and a refused one holds back the later ones, which spend its change. It follows only the
+ * anchors of its own wallet (the anchor key's address), since alliances may share a cluster.
  */
 final class AnchorBroadcaster implements Runnable, AutoCloseable {
 
@@ -62,6 +63,7 @@ final class AnchorBroadcaster implements Runnable, AutoCloseable {
     private final int depth;
     private final Duration pollInterval;
     private final String transactionalId;
+    private final String wallet;
     private final Map<Long, AnchorRecord> latest = new TreeMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch ready = new CountDownLatch(1);
@@ -73,7 +75,7 @@ final class AnchorBroadcaster implements Runnable, AutoCloseable {
      * @param depth           confirmations that make an anchor CONFIRMED (6 by default; the demo uses 1)
      * @param transactionalId one per alliance: a second broadcaster with it fences the first
      */
-    AnchorBroadcaster(EmrsbConfig config, BitcoindClient node, Serde<AnchorRecord> anchors, int depth,
+    AnchorBroadcaster(EmrsbConfig config, BitcoindClient node, Serde<AnchorRecord> anchors, String wallet, int depth,
             Duration pollInterval, String transactionalId) {
         if (depth < 1) {
             throw new IllegalArgumentException("anchor.confirmations must be at least 1, was " + depth);
@@ -84,6 +86,7 @@ final class AnchorBroadcaster implements Runnable, AutoCloseable {
         this.depth = depth;
         this.pollInterval = pollInterval;
         this.transactionalId = transactionalId;
+        this.wallet = wallet;
     }
 
     @Override
@@ -103,8 +106,8 @@ final class AnchorBroadcaster implements Runnable, AutoCloseable {
             while (reader.position(partition) < end && !closed.get()) {
                 read(reader.poll(Duration.ofMillis(200)), topic);
             }
-            LOG.info("broadcaster: {} anchors read from {}; following them to {} confirmations on {}", latest.size(),
-                    topic, depth, node.endpoint());
+            LOG.info("broadcaster: {} anchors of {} read from {}; following them to {} confirmations on {}", latest.size(),
+                    wallet, topic, depth, node.endpoint());
             ready.countDown();
             while (!closed.get()) {
                 advanceAll(writer, topic);
@@ -127,7 +130,9 @@ final class AnchorBroadcaster implements Runnable, AutoCloseable {
         for (ConsumerRecord<String, byte[]> record : records) {
             try {
                 AnchorRecord anchor = anchors.deserializer().deserialize(topic, record.value());
-                latest.put(anchor.getSequence(), anchor);
+                if (anchor.getWallet().equals(wallet)) { // another alliance's anchors are not ours to send
+                    latest.put(anchor.getSequence(), anchor);
+                }
             } catch (RuntimeException e) {
                 LOG.warn("broadcaster: {}@{} is not an anchor record; skipped: {}", topic, record.offset(), e.getMessage());
             }
@@ -226,7 +231,7 @@ final class AnchorBroadcaster implements Runnable, AutoCloseable {
     /** Writes one record in its own Kafka transaction, and only then takes it as the anchor's state. */
     private void write(AnchorRecord record, KafkaProducer<String, AnchorRecord> writer, String topic) {
         writer.beginTransaction();
-        writer.send(new ProducerRecord<>(topic, 0, Long.toString(record.getSequence()), record));
+        writer.send(new ProducerRecord<>(topic, 0, org.emrsb.stream.AnchorTopology.key(record), record));
         writer.commitTransaction();
         latest.put(record.getSequence(), record);
         LOG.info("broadcaster: anchor {} {}{} ({})", record.getSequence(), record.getStatus(),

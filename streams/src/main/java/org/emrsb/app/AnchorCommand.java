@@ -162,12 +162,17 @@ final class AnchorCommand {
 
         @Override
         public Integer call() {
-            Map<Long, AnchorRecord> anchors = latest(common.config());
-            if (anchors.isEmpty()) {
-                System.out.println("no anchors yet");
+            EmrsbConfig config = common.config();
+            AnchorKeyFile file = AnchorSettings.keyFile(config);
+            String wallet = file.key().address(file.network());
+            List<AnchorRecord> ours = latest(config).values().stream().filter(a -> a.getWallet().equals(wallet))
+                    .sorted(java.util.Comparator.comparingLong(AnchorRecord::getSequence)).toList();
+            if (ours.isEmpty()) {
+                System.out.println("no anchors of " + wallet + " yet");
                 return 0;
             }
-            anchors.values().stream().skip(Math.max(0, anchors.size() - last)).forEach(a -> System.out.println(line(a)));
+            System.out.println("anchors of " + wallet + " (" + file.network().id() + "):");
+            ours.stream().skip(Math.max(0, ours.size() - last)).forEach(a -> System.out.println(line(a)));
             return 0;
         }
 
@@ -183,15 +188,15 @@ final class AnchorCommand {
         }
     }
 
-    /** The latest record of each anchor on ledger.anchors, by sequence. */
-    static Map<Long, AnchorRecord> latest(EmrsbConfig config) {
-        Map<Long, AnchorRecord> latest = new TreeMap<>();
+    /** The latest record of each anchor on ledger.anchors, by {@code <wallet>/<sequence>}, of every wallet. */
+    static Map<String, AnchorRecord> latest(EmrsbConfig config) {
+        Map<String, AnchorRecord> latest = new TreeMap<>();
         String topic = config.topics().spec(Topics.LEDGER_ANCHORS).name();
         try (Serde<AnchorRecord> serde = AvroSerdes.registry(config.registry(), false)) {
             for (ConsumerRecord<byte[], byte[]> record : TopicReader.readFromStart(config, topic, Integer.MAX_VALUE,
                     Duration.ofSeconds(60))) {
                 AnchorRecord anchor = serde.deserializer().deserialize(topic, record.value());
-                latest.put(anchor.getSequence(), anchor);
+                latest.put(org.emrsb.stream.AnchorTopology.key(anchor), anchor);
             }
         }
         return latest;

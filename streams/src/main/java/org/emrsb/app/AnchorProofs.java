@@ -23,11 +23,14 @@ final class AnchorProofs {
     private AnchorProofs() {
     }
 
-    /** The anchor that covers the block with hash {@code blockHash} (lowercase hex), if any. */
-    static Optional<AnchorRecord> covering(Map<Long, AnchorRecord> anchors, String blockHash) {
+    /**
+     * The anchor that covers the block with hash {@code blockHash} (lowercase hex), if any; the furthest
+     * on its way into Bitcoin when several alliances' anchor stages covered the same block.
+     */
+    static Optional<AnchorRecord> covering(Map<String, AnchorRecord> anchors, String blockHash) {
         return anchors.values().stream()
                 .filter(a -> a.getBlocks().stream().anyMatch(b -> b.getHash().equals(blockHash)))
-                .findFirst();
+                .max(java.util.Comparator.comparingInt(a -> a.getStatus().ordinal()));
     }
 
     /** {@code bundle} (which has its block part) with the anchor part, and the bitcoin part when CONFIRMED. */

@@ -15,7 +15,8 @@ import org.emrsb.schemas.AvroSerdes;
 /**
  * The anchor stage's and broadcaster's settings: anchor.key-file, anchor.network (which must be the key
  * file's), anchor.fee-rate (sat/vB), anchor.interval; bitcoin.rpc, bitcoin.timeout,
- * anchor.confirmations, anchor.poll-interval. Every problem is a {@link EmrsbConfig.ConfigException}
+ * anchor.confirmations, anchor.poll-interval. The broadcaster also reads anchor.key-file, for the
+ * wallet whose anchors it follows. Every problem is a {@link EmrsbConfig.ConfigException}
  * naming its key, before anything runs.
  */
 record AnchorSettings(AnchorKey key, BitcoinNetwork network, FeeRate feeRate, Duration interval) {
@@ -66,7 +67,9 @@ record AnchorSettings(AnchorKey key, BitcoinNetwork network, FeeRate feeRate, Du
 
     /** The broadcaster of the alliance whose application id is {@code applicationId}. */
     static AnchorBroadcaster broadcaster(EmrsbConfig config, String applicationId) {
+        AnchorKeyFile file = keyFile(config);
         return new AnchorBroadcaster(config, node(config), AvroSerdes.<AnchorRecord>registry(config.registry(), false),
+                file.key().address(file.network()),
                 config.integer("anchor.confirmations", 1, 1000), config.duration("anchor.poll-interval"),
                 applicationId + BROADCASTER_SUFFIX);
     }

@@ -355,11 +355,11 @@ public final class AnchorTopology {
                     .setIntervalStart(Instant.ofEpochMilli(header.intervalStart()))
                     .setIntervalEnd(Instant.ofEpochMilli(header.intervalEnd()))
                     .setMerkleRoot(Hex.encode(header.merkleRoot())).setBlocks(covered)
-                    .setNetwork(components.network().id()).setRecordedAt(Instant.ofEpochMilli(now)).build();
+                    .setNetwork(components.network().id()).setWallet(components.address()).setRecordedAt(Instant.ofEpochMilli(now)).build();
         }
 
         private void emit(AnchorRecord record, long now) {
-            context.forward(new Record<Object, Object>(Long.toString(record.getSequence()), record, now,
+            context.forward(new Record<Object, Object>(key(record), record, now,
                     new RecordHeaders()), ANCHORS_SINK);
         }
 
@@ -379,6 +379,11 @@ public final class AnchorTopology {
         private void save(AnchorState current) {
             state.put(STATE_KEY, current.toBytes());
         }
+    }
+
+    /** The key of an anchor record: {@code <wallet>/<sequence>}. */
+    public static String key(AnchorRecord record) {
+        return record.getWallet() + "/" + record.getSequence();
     }
 
     static String windowKey(long chain, long height) {

@@ -70,7 +70,7 @@ class TopicsTest {
     void everyTopicIsNamedOnceAndUnknownNamesAreRefused() {
         Set<String> names = new HashSet<>();
         topics.all().forEach(t -> assertTrue(names.add(t.name()), "duplicate " + t.name()));
-        assertEquals(13, names.size());
+        assertEquals(15, names.size());
         Exception e = assertThrows(RuntimeException.class, () -> topics.spec("emr.intkae"));
         assertTrue(e.getMessage().contains("emr.intkae"));
     }
