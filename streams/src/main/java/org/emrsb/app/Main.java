@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
         subcommands = {ConfigCommand.class, TopicsCommand.class, SchemasCommand.class, SetupCommand.class,
                 TailCommand.class, DemoCommand.class, KeygenCommand.class, EnrollCommand.class, SecretCommand.class,
                 RunCommand.class, VerifyCommand.class, MaskCommand.class, FetchCommand.class, VoteCommand.class,
-                DelegatesCommand.class, ViolationsCommand.class, ProofCommand.class,
+                DelegatesCommand.class, ViolationsCommand.class, ProofCommand.class, PrivacyReportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 
