@@ -67,6 +67,8 @@ public final class PrivacyTopology {
     public static final String COUNT = "privacy-count";
     public static final String REPORT_SINK = "privacy-report-sink";
     private static final String CLOSED = "#closed";
+    /** What a masking policy's id may hold (docs/masking.md, policy files). */
+    private static final java.util.regex.Pattern POLICY_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Logger LOG = LoggerFactory.getLogger(PrivacyTopology.class);
 
     /**
@@ -140,6 +142,11 @@ public final class PrivacyTopology {
                 masked = components.masked().deserializer().deserialize(Topics.MASKED, record.value());
             } catch (RuntimeException e) {
                 reject(record, "bad-avro", "not a SignedMaskedRecord: " + e.getClass().getSimpleName());
+                return;
+            }
+            if (!POLICY_ID.matcher(masked.getPolicyId()).matches()) {
+                // A policy id is part of the store's keys (<window>/<policy>/<class>): no '/' may enter it.
+                reject(record, "bad-avro", "policyId is not 1-64 of A-Z a-z 0-9 . _ -");
                 return;
             }
             String classKey;

@@ -210,8 +210,11 @@ class PrivacyTopologyTest {
         pipe("array", masked.serializer().serialize(Topics.MASKED, record("paper", "[1,2]")));
         pipe("dup", masked.serializer().serialize(Topics.MASKED, record("paper", "{\"age\":1,\"age\":2}")));
         pipe("null-value", null);
+        pipe("slash", masked.serializer().serialize(Topics.MASKED, record("a/b", "{\"age\":1}")));
         List<KeyValue<byte[], RejectedRecord>> dead = deadOut.readKeyValuesToList();
-        assertEquals(4, dead.size());
+        assertEquals(5, dead.size());
+        assertEquals("bad-avro", dead.get(4).value.getReason());
+        assertTrue(dead.get(4).value.getDetail().startsWith("policyId"), dead.get(4).value.getDetail());
         assertArrayEquals("junk-key".getBytes(StandardCharsets.UTF_8), dead.get(0).key);
         assertEquals("bad-avro", dead.get(0).value.getReason());
         assertEquals("privacy", dead.get(0).value.getStage());
