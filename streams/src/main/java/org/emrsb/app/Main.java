@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
                 TailCommand.class, DemoCommand.class, KeygenCommand.class, EnrollCommand.class, SecretCommand.class,
                 RunCommand.class, VerifyCommand.class, MaskCommand.class, FetchCommand.class, VoteCommand.class,
                 DelegatesCommand.class, ViolationsCommand.class, ProofCommand.class, AnchorCommand.class,
-                OtsCommand.class,
+                OtsCommand.class, PrivacyReportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -28,6 +29,8 @@ import org.emrsb.core.crypto.MemberKeys;
 import org.emrsb.core.crypto.Role;
 import org.emrsb.stream.OffloadTopology;
 import org.emrsb.stream.AnchorTopology;
+import org.emrsb.stream.PrivacyTopology;
+import org.emrsb.core.privacy.QuasiIdentifiers;
 import org.emrsb.stream.MembersGlobalStore;
 import org.emrsb.stream.Topics;
 import org.slf4j.Logger;
@@ -38,15 +41,19 @@ import org.slf4j.LoggerFactory;
  * and started with exactly-once processing. The gateway, offload and governance roles share one
  * instance (application id {@code ID}); the delegate role runs in its own instance (application id
  * {@code ID-delegates}, the delegates' group) under a {@link DelegateSupervisor}, so that a delegate
- * voted out leaves the delegates' group without stopping the other stages.
+ * voted out leaves the delegates' group without stopping the other stages. The privacy monitor runs alone,
+ * as {@code ID-privacy}: it reads emr.masked like an analyst and needs no key.
  */
 final class Pipeline implements AutoCloseable {
 
     /** The roles an instance can run. Later stages add theirs. */
-    enum StageRole { GATEWAY, OFFLOAD, GOVERNANCE, DELEGATE, MONITOR, ANCHOR, BROADCASTER }
+    enum StageRole { GATEWAY, OFFLOAD, GOVERNANCE, DELEGATE, MONITOR, PRIVACY, ANCHOR, BROADCASTER }
 
     /** The suffix of the delegates' application id. */
     static final String DELEGATES_SUFFIX = "-delegates";
+
+    /** The suffix of the privacy monitor's application id: its own group, state and repartition topic. */
+    static final String PRIVACY_SUFFIX = "-privacy";
 
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
 
@@ -71,6 +78,13 @@ final class Pipeline implements AutoCloseable {
         if (roles.contains(StageRole.MONITOR) && roles.size() > 1) {
             throw new IllegalArgumentException("the monitor role runs alone: each monitoring authority is its own "
                     + "application (its own --application-id and monitor.key-file)");
+        }
+        if (roles.contains(StageRole.PRIVACY)) {
+            if (roles.size() > 1) {
+                throw new IllegalArgumentException("the privacy role runs alone, as its own application (ID"
+                        + PRIVACY_SUFFIX + ")");
+            }
+            return privacyTopology(config);
         }
         Topics topics = config.topics();
         VerifyingKey authority = GatewaySettings.authority(config);
@@ -135,6 +149,26 @@ final class Pipeline implements AutoCloseable {
         return topology;
     }
 
+    /** The privacy monitor (docs/privacy-report.md), from privacy.window, privacy.k and privacy.quasi-identifiers. */
+    static Topology privacyTopology(EmrsbConfig config) {
+        QuasiIdentifiers quasiIdentifiers;
+        try {
+            quasiIdentifiers = QuasiIdentifiers.parse(config.string("privacy.quasi-identifiers"));
+        } catch (IllegalArgumentException e) {
+            throw new EmrsbConfig.ConfigException("privacy.quasi-identifiers: " + e.getMessage());
+        }
+        Duration window = config.duration("privacy.window");
+        if (window.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new EmrsbConfig.ConfigException("privacy.window must be at least 1s, was " + window);
+        }
+        StreamsBuilder builder = new StreamsBuilder();
+        PrivacyTopology.build(builder, config.topics(), new PrivacyTopology.Components(
+                AvroSerdes.registry(config.registry(), false), AvroSerdes.registry(config.registry(), false),
+                AvroSerdes.registry(config.registry(), false), quasiIdentifiers,
+                config.integer("privacy.k", 2, 1_000_000), window, Duration.ofSeconds(1)));
+        return builder.build();
+    }
+
     /** The IPFS node's client, from ipfs.api and ipfs.timeout. */
     static KuboClient ipfs(EmrsbConfig config) {
         try {
@@ -161,7 +195,8 @@ final class Pipeline implements AutoCloseable {
                 config.topics().recordPartitions())).orElse(null);
         try {
             KafkaStreams streams = others.isEmpty() ? null
-                    : instance(topology(config, others), StreamsSettings.of(config, applicationId), "pipeline",
+                    : instance(topology(config, others), StreamsSettings.of(config, others.contains(StageRole.PRIVACY)
+                            ? applicationId + PRIVACY_SUFFIX : applicationId), "pipeline",
                             () -> self.get().stopped.countDown());
             DelegateSupervisor delegate = null;
             if (runsDelegate) {

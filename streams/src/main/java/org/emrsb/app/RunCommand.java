@@ -25,7 +25,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--role", required = true, split = ",", paramLabel = "ROLE",
             description = "stages to run: gateway, offload, governance, delegate (the delegate signs and seals the "
-                    + "ledger's chains while its key, delegate.key-file, is ACTIVE), monitor (alone), anchor (seals "
+                    + "ledger's chains while its key, delegate.key-file, is ACTIVE), monitor (alone), privacy "
+                    + "(alone, as ID-privacy: the k-anonymity report, docs/privacy-report.md), anchor (seals "
                     + "anchors and signs their Bitcoin transactions with anchor.key-file), broadcaster (sends them to "
                     + "bitcoin.rpc and follows them to anchor.confirmations)")
     List<String> roles;
@@ -45,7 +46,8 @@ final class RunCommand implements Callable<Integer> {
             try {
                 chosen.add(Pipeline.StageRole.valueOf(role.strip().toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("unknown role '" + role + "'; roles: gateway, offload, governance, delegate, monitor, anchor, broadcaster");
+                throw new IllegalArgumentException("unknown role '" + role + "'; roles: gateway, offload, governance, "
+                        + "delegate, monitor, privacy, anchor, broadcaster");
             }
         }
         if (describe) {
@@ -63,7 +65,8 @@ final class RunCommand implements Callable<Integer> {
         String id = applicationId != null ? applicationId : config.string("streams.application-id");
         Pipeline pipeline = Pipeline.start(config, chosen, id);
         Runtime.getRuntime().addShutdownHook(new Thread(pipeline::close, "emrsb-shutdown"));
-        System.err.println("running " + chosen + " as " + id + " against " + config.kafkaBootstrap() + "; Ctrl-C stops");
+        System.err.println("running " + chosen + " as " + id
+                + (chosen.contains(Pipeline.StageRole.PRIVACY) ? Pipeline.PRIVACY_SUFFIX : "") + " against " + config.kafkaBootstrap() + "; Ctrl-C stops");
         boolean failed = pipeline.awaitStop();
         String left = pipeline.delegateLeftBecause();
         pipeline.close();

@@ -20,13 +20,20 @@ final class DeadLetters {
     static void forward(ProcessorContext<Object, Object> context, String sink, String stage, String reason,
             String detail, String sourceTopic, int sourcePartition, long sourceOffset, byte[] key, byte[] value,
             long timestamp) {
-        RejectedRecord dead = RejectedRecord.newBuilder()
+        RejectedRecord dead = letter(context.currentSystemTimeMs(), stage, reason, detail, sourceTopic,
+                sourcePartition, sourceOffset, key, value);
+        context.forward(new Record<Object, Object>(key, dead, timestamp, new RecordHeaders()), sink);
+    }
+
+    /** The dead letter itself, for a stage that forwards it through the DSL rather than to a named sink. */
+    static RejectedRecord letter(long now, String stage, String reason, String detail, String sourceTopic,
+            int sourcePartition, long sourceOffset, byte[] key, byte[] value) {
+        return RejectedRecord.newBuilder()
                 .setReason(reason).setDetail(detail).setStage(stage)
                 .setSourceTopic(sourceTopic).setSourcePartition(sourcePartition).setSourceOffset(sourceOffset)
-                .setRejectedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
+                .setRejectedAt(Instant.ofEpochMilli(now))
                 .setKey(key == null ? null : ByteBuffer.wrap(key))
                 .setValue(value == null ? null : ByteBuffer.wrap(value))
                 .build();
-        context.forward(new Record<Object, Object>(key, dead, timestamp, new RecordHeaders()), sink);
     }
 }

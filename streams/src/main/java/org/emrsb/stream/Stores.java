@@ -80,6 +80,14 @@ public final class Stores {
     /** Valid block verdicts, {@code <block hash hex>/<monitor key hex>} to the signed verdict: for proofs. */
     public static final String LEDGER_VERDICTS = "ledger-verdicts";
 
+    /**
+     * The privacy monitor's counts: {@code <window start ms:19>/<policy id>/<class key>} to the number of
+     * records of that equivalence class seen in that window (8 bytes). The class key is a SHA-256 of the
+     * generalised quasi-identifiers only; entries are deleted once their window is reported, and the key
+     * {@code #closed} holds the end of the last window reported.
+     */
+    public static final String PRIVACY_CLASSES = "privacy-classes";
+
     private Stores() {
     }
 

@@ -12,6 +12,7 @@ import org.emrsb.avro.LedgerTransaction;
 import org.emrsb.avro.LedgerVerdict;
 import org.emrsb.avro.LedgerViolation;
 import org.emrsb.avro.MemberCertificate;
+import org.emrsb.avro.PrivacyReport;
 import org.emrsb.avro.RejectedRecord;
 import org.emrsb.avro.SignedMaskedRecord;
 import org.emrsb.avro.Submission;
@@ -42,6 +43,7 @@ public final class TopicSchemas {
         schemas.put(Topics.GOVERNANCE_VOTES, GovernanceVote.getClassSchema());
         schemas.put(Topics.GOVERNANCE_EPOCHS, EpochRecord.getClassSchema());
         schemas.put(Topics.GOVERNANCE_DELEGATES, DelegateStatusRecord.getClassSchema());
+        schemas.put(Topics.PRIVACY_REPORT, PrivacyReport.getClassSchema());
         VALUE_SCHEMAS = Collections.unmodifiableMap(schemas);
     }
 

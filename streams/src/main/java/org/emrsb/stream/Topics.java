@@ -13,7 +13,7 @@ import java.util.NoSuchElementException;
  * <p>Partitioning: the record-carrying topics all have the same, configurable partition count, so
  * {@code emr.offloaded}, {@code ledger.tx}, {@code ledger.blocks} and {@code ledger.verdicts} are
  * co-partitioned (a chain is a partition of {@code ledger.tx}). {@code governance.*},
- * {@code ledger.violations} and {@code ledger.anchors} have one partition: they need a total order
+ * {@code ledger.violations}, {@code ledger.anchors} and {@code emr.privacy.report} have one partition: they need a total order
  * (the governance processor reads the violations beside the votes, in one task).
  *
  * <p>Retention: restricted topics keep records longer than any outage the pipeline tolerates (default
@@ -37,6 +37,7 @@ public final class Topics {
     public static final String GOVERNANCE_VOTES = "governance.votes";
     public static final String GOVERNANCE_EPOCHS = "governance.epochs";
     public static final String GOVERNANCE_DELEGATES = "governance.delegates";
+    public static final String PRIVACY_REPORT = "emr.privacy.report";
 
     /**
      * The largest record a record-carrying topic or changelog accepts: an inline attachment of up to
@@ -98,6 +99,8 @@ public final class Topics {
                 "every governance epoch with its whole delegate set; never compacted"));
         add(new TopicSpec(GOVERNANCE_DELEGATES, 1, table, false,
                 "latest status per delegate (ACTIVE, STANDBY, EVICTED) with evidence"));
+        add(new TopicSpec(PRIVACY_REPORT, 1, transit, false,
+                "windowed k-anonymity reports over emr.masked: class counts only, no record values"));
     }
 
     /** The local stack's defaults: 6 record partitions, one replica, 7 days for transit and restricted topics. */

@@ -27,7 +27,8 @@ class TopicsTest {
     @Test
     void totallyOrderedTopicsHaveOnePartition() {
         for (String name : List.of(Topics.LEDGER_ANCHORS, Topics.GOVERNANCE_MEMBERS, Topics.GOVERNANCE_VOTES,
-                Topics.GOVERNANCE_EPOCHS, Topics.GOVERNANCE_DELEGATES, Topics.LEDGER_VIOLATIONS)) {
+                Topics.GOVERNANCE_EPOCHS, Topics.GOVERNANCE_DELEGATES, Topics.LEDGER_VIOLATIONS,
+                Topics.PRIVACY_REPORT)) {
             assertEquals(1, topics.spec(name).partitions(), name);
         }
     }
@@ -70,7 +71,7 @@ class TopicsTest {
     void everyTopicIsNamedOnceAndUnknownNamesAreRefused() {
         Set<String> names = new HashSet<>();
         topics.all().forEach(t -> assertTrue(names.add(t.name()), "duplicate " + t.name()));
-        assertEquals(15, names.size());
+        assertEquals(16, names.size());
         Exception e = assertThrows(RuntimeException.class, () -> topics.spec("emr.intkae"));
         assertTrue(e.getMessage().contains("emr.intkae"));
     }
