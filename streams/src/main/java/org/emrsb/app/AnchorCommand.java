@@ -96,22 +96,31 @@ final class AnchorCommand {
         @Override
         public Integer call() throws Exception {
             EmrsbConfig config = common.config();
-            AnchorKeyFile file = AnchorSettings.keyFile(config);
-            BitcoindClient node = AnchorSettings.node(config);
-            BitcoinTransaction tx = source.amount != null
-                    ? pay(node, file.key().address(file.network()), source.amount)
-                    : BitcoinTransaction.parse(Hex.decode(node.call("getrawtransaction", source.txid, false).textValue(),
-                            "raw transaction"));
-            List<AnchorFunding> fundings = fundings(tx, file);
-            if (fundings.isEmpty()) {
-                System.err.println("error: transaction " + displayTxid(tx) + " pays nothing to " + file.key().address(file.network()));
-                return 1;
-            }
-            publish(config, fundings);
+            List<AnchorFunding> fundings = source.amount != null ? payFromNode(config, source.amount)
+                    : register(config, source.txid);
             for (AnchorFunding f : fundings) {
                 System.out.println("funded " + f.getAddress() + " with " + f.getValue() + " sat: " + f.getTxid() + ":" + f.getVout());
             }
             return 0;
+        }
+
+        /** Pays {@code amount} BTC from bitcoin.rpc's wallet to the anchor address and registers the output. */
+        static List<AnchorFunding> payFromNode(EmrsbConfig config, BigDecimal amount) throws Exception {
+            AnchorKeyFile file = AnchorSettings.keyFile(config);
+            BitcoinTransaction tx = pay(AnchorSettings.node(config), file.key().address(file.network()), amount);
+            return publish(config, fundings(tx, file));
+        }
+
+        /** Registers the outputs of transaction {@code txid} (display order) that pay the anchor address. */
+        static List<AnchorFunding> register(EmrsbConfig config, String txid) throws Exception {
+            AnchorKeyFile file = AnchorSettings.keyFile(config);
+            BitcoinTransaction tx = BitcoinTransaction.parse(Hex.decode(
+                    AnchorSettings.node(config).call("getrawtransaction", txid, false).textValue(), "raw transaction"));
+            List<AnchorFunding> fundings = fundings(tx, file);
+            if (fundings.isEmpty()) {
+                throw new IllegalArgumentException("transaction " + txid + " pays nothing to " + file.key().address(file.network()));
+            }
+            return publish(config, fundings);
         }
 
         private static BitcoinTransaction pay(BitcoindClient node, String address, BigDecimal amount) throws IOException {
@@ -141,7 +150,7 @@ final class AnchorCommand {
             return found;
         }
 
-        private static void publish(EmrsbConfig config, List<AnchorFunding> fundings) throws Exception {
+        private static List<AnchorFunding> publish(EmrsbConfig config, List<AnchorFunding> fundings) throws Exception {
             try (Serde<AnchorFunding> serde = AvroSerdes.registry(config.registry(), false);
                  KafkaProducer<String, AnchorFunding> producer = new KafkaProducer<>(
                          KafkaClients.producer(config, "emrsb-anchor-fund"), new StringSerializer(), serde.serializer())) {
@@ -150,6 +159,7 @@ final class AnchorCommand {
                             f.getTxid() + ":" + f.getVout(), f)).get(KafkaClients.CALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
                 }
             }
+            return fundings;
         }
     }
 

@@ -34,8 +34,12 @@ import picocli.CommandLine.Option;
  * It creates (once, under $EMRSB_HOME/demo-keys) an enrolment authority, a gateway, a doctor and a patient, enrols
  * them, runs the pipeline's stages in this process, has the doctor sign and submit each record about
  * the patient (the first with a small attachment), and prints the masked records with their gateway
- * signatures checked. A delegate new to this run is enrolled and voted onto the board; once the first
- * record's block is sealed, its proof bundle is written to proof.json and verified up to the block.
+ * signatures checked. A delegate new to this run is enrolled and voted onto the board. The anchor stage
+ * seals an anchor every few seconds and the broadcaster sends it to the stack's regtest node, which mines
+ * it at once; the demo takes one confirmation as enough (six by default). Once the first record's anchor
+ * is confirmed, its complete proof bundle goes to proof.json and is verified with every part required
+ * against the node, and its OpenTimestamps proof goes to proof.ots with transaction.bin, the file it
+ * timestamps.
  */
 @Command(name = "demo", description = "Submit the paper's sample records (or --records FILE) and print the result.")
 final class DemoCommand implements Callable<Integer> {
@@ -48,6 +52,10 @@ final class DemoCommand implements Callable<Integer> {
     static final String APPLICATION_PREFIX = "emrsb-demo-";
     /** The demo's block interval: seconds, so that a block seals while you watch (a minute by default). */
     static final Duration BLOCK_INTERVAL = Duration.ofSeconds(5);
+    /** The demo's anchor interval: seconds, so that an anchor is mined while you watch (ten minutes by default). */
+    static final Duration ANCHOR_INTERVAL = Duration.ofSeconds(5);
+    /** The demo takes one confirmation as final (six by default); regtest blocks prove nothing by their work anyway. */
+    static final int ANCHOR_DEPTH = 1;
     private static final Duration PROOF_TIMEOUT = Duration.ofSeconds(90);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -74,15 +82,19 @@ final class DemoCommand implements Callable<Integer> {
         Path keys = demoKeys();
         Path delegateKey = out.resolve("delegate.key");
         DemoIdentities ids = DemoIdentities.prepare(keys, delegateKey);
-        EmrsbConfig config = base.with(Map.of(
-                "governance.authority-key", ids.authority().verifyingKey().toString(),
-                "gateway.key-file", ids.gatewayKeyFile().toString(),
-                "gateway.secret-file", ids.gatewaySecretFile().toString(),
-                "delegate.key-file", delegateKey.toString(),
-                "monitor.key-file", ids.monitorKeyFile().toString(),
-                "ledger.block.interval", BLOCK_INTERVAL.toMillis() + "ms",
+        EmrsbConfig config = base.with(Map.ofEntries(
+                Map.entry("governance.authority-key", ids.authority().verifyingKey().toString()),
+                Map.entry("gateway.key-file", ids.gatewayKeyFile().toString()),
+                Map.entry("gateway.secret-file", ids.gatewaySecretFile().toString()),
+                Map.entry("delegate.key-file", delegateKey.toString()),
+                Map.entry("monitor.key-file", ids.monitorKeyFile().toString()),
+                Map.entry("ledger.block.interval", BLOCK_INTERVAL.toMillis() + "ms"),
+                Map.entry("anchor.key-file", DemoIdentities.anchorKeyFile(keys).toString()),
+                Map.entry("anchor.interval", ANCHOR_INTERVAL.toMillis() + "ms"),
+                Map.entry("anchor.confirmations", Integer.toString(ANCHOR_DEPTH)),
+                Map.entry("anchor.poll-interval", "500ms"),
                 // the demo reads its ledger in-process; no port to clash with a delegate running beside it
-                "query.listen", ""), "demo " + keys);
+                Map.entry("query.listen", "")), "demo " + keys);
         ids.enrolAll(config);
         progress("enrolled gateway %s, doctor %s and patient %s (authority %s)", ids.gateway().verifyingKey(),
                 ids.doctor().verifyingKey(), ids.patient().verifyingKey(), ids.authority().verifyingKey());
@@ -95,8 +107,9 @@ final class DemoCommand implements Callable<Integer> {
         String monitorApplicationId = APPLICATION_PREFIX + alliance + "-monitor";
         forgetLocalState(config, applicationId, applicationId + Pipeline.DELEGATES_SUFFIX, monitorApplicationId);
         try (Pipeline monitor = Pipeline.start(config, EnumSet.of(Pipeline.StageRole.MONITOR), monitorApplicationId);
-             Pipeline pipeline = Pipeline.start(config, EnumSet.complementOf(EnumSet.of(Pipeline.StageRole.MONITOR)),
-                     applicationId)) {
+             Pipeline pipeline = Pipeline.start(config, EnumSet.of(Pipeline.StageRole.GATEWAY,
+                     Pipeline.StageRole.OFFLOAD, Pipeline.StageRole.GOVERNANCE, Pipeline.StageRole.DELEGATE,
+                     Pipeline.StageRole.ANCHOR, Pipeline.StageRole.BROADCASTER), applicationId)) {
             monitor.awaitRunning(Duration.ofSeconds(120));
             pipeline.awaitRunning(Duration.ofSeconds(120));
             progress("pipeline running: gateway, offload, governance, delegate (exactly-once, application ids %s and "
@@ -105,13 +118,17 @@ final class DemoCommand implements Callable<Integer> {
             progress("one monitoring authority, %s, checks every transaction and block (application id %s); the demo "
                     + "runs one monitor, so its acceptance is the quorum (a majority by default)",
                     ids.monitor().verifyingKey(), monitorApplicationId);
+            progress("anchoring: every %d s here (ten minutes by default) the new blocks' root goes into an anchor whose "
+                    + "Bitcoin transaction the broadcaster sends to %s; the demo takes %d confirmation as final (6 by "
+                    + "default)", ANCHOR_INTERVAL.toSeconds(), AnchorSettings.node(config).endpoint(), ANCHOR_DEPTH);
+            fundAnchorWallet(config);
             DemoTraffic traffic = new DemoTraffic(config, ids);
             List<DemoTraffic.Outcome> outcomes = traffic.submitAndCollect(entries, Duration.ofSeconds(90));
             print(entries, outcomes, ids);
             fetchBack(config, outcomes.get(0).masked(), ids);
-            proveFirst(pipeline, outcomes.get(0), ids);
+            proveFirst(config, pipeline, outcomes.get(0), ids);
         }
-        progress("done; Bitcoin anchoring arrives in a later release");
+        progress("done");
         System.out.println();
         System.out.println("Output written to " + out.toAbsolutePath());
         return 0;
@@ -193,11 +210,25 @@ final class DemoCommand implements Callable<Integer> {
         progress("attachment written to %s", file);
     }
 
+    /** Pays the anchor wallet from the regtest node's wallet, as an operator does with {@code ops/emrsb anchor fund}. */
+    private static void fundAnchorWallet(EmrsbConfig config) throws Exception {
+        progress("funding the anchor wallet %s from the node's wallet: ops/emrsb anchor fund --amount 0.001",
+                AnchorSettings.keyFile(config).key().address(AnchorSettings.network(config)));
+        try {
+            AnchorCommand.Fund.payFromNode(config, new java.math.BigDecimal("0.001"));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("could not fund the anchor wallet: " + e.getMessage()
+                    + "; is the Bitcoin node running? (ops/stack status)", e);
+        }
+    }
+
     /**
      * The first record's transaction, once its block is sealed: its proof bundle goes to proof.json and
-     * is verified offline up to the block, as anyone would with {@code ops/emrsb verify}.
+     * is verified offline up to the block, as anyone would with {@code ops/emrsb verify}; then, once its
+     * anchor is confirmed, the complete bundle is verified with every part, and its .ots is written.
      */
-    private void proveFirst(Pipeline pipeline, DemoTraffic.Outcome first, DemoIdentities ids) throws Exception {
+    private void proveFirst(EmrsbConfig config, Pipeline pipeline, DemoTraffic.Outcome first, DemoIdentities ids)
+            throws Exception {
         String submissionId = first.masked().getSubmissionId();
         progress("waiting for %s's transaction to be sealed in a block", submissionId);
         LedgerQueries.Proof proof = awaitSealed(pipeline, first.key(), submissionId, ids);
@@ -218,6 +249,55 @@ final class DemoCommand implements Callable<Integer> {
                 "--quorum", "1", "--authority", ids.authorityKey().toString());
         if (exit != 0) {
             throw new IllegalStateException("the proof of " + tx.getId() + " does not verify (exit " + exit + ")");
+        }
+        proveAnchored(config, proof.bundle(), file, ids);
+    }
+
+    /** Waits for the block's anchor to be CONFIRMED, completes the bundle, verifies every part, writes the .ots. */
+    private void proveAnchored(EmrsbConfig config, org.emrsb.core.proof.ProofBundle bundle, Path file, DemoIdentities ids)
+            throws Exception {
+        progress("waiting for block %s's anchor to be confirmed in Bitcoin", bundle.block().hash().substring(0, 16));
+        String seen = "";
+        long deadline = System.nanoTime() + PROOF_TIMEOUT.toNanos();
+        org.emrsb.avro.AnchorRecord anchor = null;
+        while (System.nanoTime() < deadline) {
+            var covering = AnchorProofs.covering(AnchorCommand.latest(config), bundle.block().hash());
+            String now = AnchorProofs.describe(covering);
+            if (!now.equals(seen)) {
+                progress("%s", now);
+                seen = now;
+            }
+            if (covering.isPresent() && covering.get().getStatus() == org.emrsb.avro.AnchorStatus.CONFIRMED) {
+                anchor = covering.get();
+                break;
+            }
+            Thread.sleep(500);
+        }
+        if (anchor == null) {
+            throw new IllegalStateException("the block's anchor was not confirmed within " + PROOF_TIMEOUT.toSeconds()
+                    + " s (" + seen + "); see ops/emrsb anchor status");
+        }
+        var complete = AnchorProofs.complete(bundle, anchor);
+        Files.writeString(file, complete.toJson(), StandardCharsets.UTF_8);
+        System.out.println();
+        System.out.printf("== Bitcoin: anchor %d (%d blocks, root %s...) is in transaction %s,%n"
+                + "   mined in %s block %d (%s); its OP_RETURN carries the anchor hash %s... ==%n",
+                anchor.getSequence(), anchor.getBlocks().size(), anchor.getMerkleRoot().substring(0, 16), anchor.getTxid(),
+                anchor.getNetwork(), anchor.getBitcoinHeight(), anchor.getBitcoinBlockHash(), anchor.getHash().substring(0, 16));
+        String node = config.string("bitcoin.rpc");
+        progress("complete proof bundle written to %s; verifying every part against the node: ops/emrsb verify %s "
+                + "--require bitcoin --quorum 1 --authority %s --bitcoind %s", file, file, ids.authorityKey(), node);
+        System.out.println();
+        int exit = new picocli.CommandLine(new Main()).execute("verify", file.toString(), "--require", "bitcoin",
+                "--quorum", "1", "--authority", ids.authorityKey().toString(), "--bitcoind", node);
+        if (exit != 0) {
+            throw new IllegalStateException("the complete proof does not verify (exit " + exit + ")");
+        }
+        Path ots = out.resolve("proof.ots");
+        Path transaction = out.resolve("transaction.bin");
+        progress("OpenTimestamps proof: ops/emrsb ots --bundle %s --out %s --transaction-out %s", file, ots, transaction);
+        if (OtsCommand.write(complete, ots, transaction, System.out, System.err) != 0) {
+            throw new IllegalStateException("could not write the OpenTimestamps proof");
         }
     }
 

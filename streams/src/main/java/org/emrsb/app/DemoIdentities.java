@@ -46,6 +46,19 @@ record DemoIdentities(Path dir, MemberKeys authority, MemberKeys gateway, Member
         return dir.resolve("gateway.key");
     }
 
+    /**
+     * The alliance's anchor key (regtest), made on first use: the anchor stage's state (its coins, the
+     * chain of anchor transactions) belongs to this wallet, so every run keeps it.
+     */
+    static Path anchorKeyFile(Path dir) throws IOException {
+        Path file = dir.resolve("anchor.key");
+        if (!java.nio.file.Files.exists(file)) {
+            new org.emrsb.core.bitcoin.AnchorKeyFile(org.emrsb.core.bitcoin.BitcoinNetwork.REGTEST,
+                    org.emrsb.core.bitcoin.AnchorKey.generate(new java.security.SecureRandom())).write(file);
+        }
+        return file;
+    }
+
     Path monitorKeyFile() {
         return dir.resolve("monitor.key");
     }

@@ -87,8 +87,11 @@ final class Pipeline implements AutoCloseable {
             return privacyTopology(config);
         }
         Topics topics = config.topics();
-        VerifyingKey authority = GatewaySettings.authority(config);
         Topology topology = new Topology();
+        if (roles.equals(EnumSet.of(StageRole.ANCHOR))) {
+            return anchorTopology(config, topology, topics); // anchors blocks; judges no member
+        }
+        VerifyingKey authority = GatewaySettings.authority(config);
         MembersGlobalStore.addTo(topology, topics,
                 AvroSerdes.<MemberCertificate>registry(config.registry(), false).deserializer(), authority);
         if (roles.contains(StageRole.GATEWAY)) {
@@ -126,11 +129,7 @@ final class Pipeline implements AutoCloseable {
                     delegate.drillTamperEvery()));
         }
         if (roles.contains(StageRole.ANCHOR)) {
-            AnchorSettings anchor = AnchorSettings.load(config);
-            AnchorTopology.build(topology, topics, new AnchorTopology.Components(
-                    AvroSerdes.registry(config.registry(), false), AvroSerdes.registry(config.registry(), false),
-                    AvroSerdes.registry(config.registry(), false), AvroSerdes.registry(config.registry(), false),
-                    anchor.key(), anchor.network(), anchor.feeRate(), anchor.interval()));
+            anchorTopology(config, topology, topics);
         }
         if (roles.contains(StageRole.MONITOR)) {
             MemberKeys monitor = GatewaySettings.readKeys(GatewaySettings.requiredPath(config, "monitor.key-file"),
@@ -167,6 +166,15 @@ final class Pipeline implements AutoCloseable {
                 AvroSerdes.registry(config.registry(), false), quasiIdentifiers,
                 config.integer("privacy.k", 2, 1_000_000), window, Duration.ofSeconds(1)));
         return builder.build();
+    }
+
+    private static Topology anchorTopology(EmrsbConfig config, Topology topology, Topics topics) {
+        AnchorSettings anchor = AnchorSettings.load(config);
+        AnchorTopology.build(topology, topics, new AnchorTopology.Components(
+                AvroSerdes.registry(config.registry(), false), AvroSerdes.registry(config.registry(), false),
+                AvroSerdes.registry(config.registry(), false), AvroSerdes.registry(config.registry(), false),
+                anchor.key(), anchor.network(), anchor.feeRate(), anchor.interval()));
+        return topology;
     }
 
     /** The IPFS node's client, from ipfs.api and ipfs.timeout. */
