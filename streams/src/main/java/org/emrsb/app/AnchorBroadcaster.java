@@ -131,12 +131,20 @@ final class AnchorBroadcaster implements Runnable, AutoCloseable {
             try {
                 AnchorRecord anchor = anchors.deserializer().deserialize(topic, record.value());
                 if (anchor.getWallet().equals(wallet)) { // another alliance's anchors are not ours to send
-                    latest.put(anchor.getSequence(), anchor);
+                    latest.merge(anchor.getSequence(), anchor, AnchorBroadcaster::further);
                 }
             } catch (RuntimeException e) {
                 LOG.warn("broadcaster: {}@{} is not an anchor record; skipped: {}", topic, record.offset(), e.getMessage());
             }
         }
+    }
+
+    /**
+     * Of two records of one anchor, the one further on: statuses only move forward (UNFUNDED, PREPARED,
+     * PENDING, CONFIRMED), and a record this broadcaster wrote is read back after it already moved on.
+     */
+    static AnchorRecord further(AnchorRecord held, AnchorRecord read) {
+        return read.getStatus().ordinal() >= held.getStatus().ordinal() ? read : held;
     }
 
     /** Moves every unconfirmed anchor on, oldest first; stops at the first the node refuses or cannot answer. */

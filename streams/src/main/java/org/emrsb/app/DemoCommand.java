@@ -57,6 +57,8 @@ final class DemoCommand implements Callable<Integer> {
     /** The demo takes one confirmation as final (six by default); regtest blocks prove nothing by their work anyway. */
     static final int ANCHOR_DEPTH = 1;
     private static final Duration PROOF_TIMEOUT = Duration.ofSeconds(90);
+    /** A first run anchors every block already on ledger.blocks before the demo's own. */
+    private static final Duration ANCHOR_TIMEOUT = Duration.ofSeconds(180);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Mixin
@@ -105,22 +107,28 @@ final class DemoCommand implements Callable<Integer> {
         String alliance = org.emrsb.core.crypto.Hex.encode(ids.authority().verifyingKey().bytes()).substring(0, 12);
         String applicationId = APPLICATION_PREFIX + alliance;
         String monitorApplicationId = APPLICATION_PREFIX + alliance + "-monitor";
-        forgetLocalState(config, applicationId, applicationId + Pipeline.DELEGATES_SUFFIX, monitorApplicationId);
+        String anchorApplicationId = APPLICATION_PREFIX + alliance + "-anchor";
+        forgetLocalState(config, applicationId, applicationId + Pipeline.DELEGATES_SUFFIX, monitorApplicationId,
+                anchorApplicationId);
         try (Pipeline monitor = Pipeline.start(config, EnumSet.of(Pipeline.StageRole.MONITOR), monitorApplicationId);
              Pipeline pipeline = Pipeline.start(config, EnumSet.of(Pipeline.StageRole.GATEWAY,
-                     Pipeline.StageRole.OFFLOAD, Pipeline.StageRole.GOVERNANCE, Pipeline.StageRole.DELEGATE,
-                     Pipeline.StageRole.ANCHOR, Pipeline.StageRole.BROADCASTER), applicationId)) {
+                     Pipeline.StageRole.OFFLOAD, Pipeline.StageRole.GOVERNANCE, Pipeline.StageRole.DELEGATE),
+                     applicationId);
+             Pipeline anchoring = Pipeline.start(config, EnumSet.of(Pipeline.StageRole.ANCHOR,
+                     Pipeline.StageRole.BROADCASTER), anchorApplicationId)) {
             monitor.awaitRunning(Duration.ofSeconds(120));
             pipeline.awaitRunning(Duration.ofSeconds(120));
+            anchoring.awaitRunning(Duration.ofSeconds(120));
             progress("pipeline running: gateway, offload, governance, delegate (exactly-once, application ids %s and "
                     + "%s%s); blocks seal every %d s here (a minute by default)", applicationId, applicationId,
                     Pipeline.DELEGATES_SUFFIX, BLOCK_INTERVAL.toSeconds());
             progress("one monitoring authority, %s, checks every transaction and block (application id %s); the demo "
                     + "runs one monitor, so its acceptance is the quorum (a majority by default)",
                     ids.monitor().verifyingKey(), monitorApplicationId);
-            progress("anchoring: every %d s here (ten minutes by default) the new blocks' root goes into an anchor whose "
-                    + "Bitcoin transaction the broadcaster sends to %s; the demo takes %d confirmation as final (6 by "
-                    + "default)", ANCHOR_INTERVAL.toSeconds(), AnchorSettings.node(config).endpoint(), ANCHOR_DEPTH);
+            progress("anchoring (application id %s): every %d s here (ten minutes by default) the new blocks' root goes "
+                    + "into an anchor whose Bitcoin transaction the broadcaster sends to %s; the demo takes %d "
+                    + "confirmation as final (6 by default)", anchorApplicationId, ANCHOR_INTERVAL.toSeconds(),
+                    AnchorSettings.node(config).endpoint(), ANCHOR_DEPTH);
             fundAnchorWallet(config);
             DemoTraffic traffic = new DemoTraffic(config, ids);
             List<DemoTraffic.Outcome> outcomes = traffic.submitAndCollect(entries, Duration.ofSeconds(90));
@@ -258,7 +266,7 @@ final class DemoCommand implements Callable<Integer> {
             throws Exception {
         progress("waiting for block %s's anchor to be confirmed in Bitcoin", bundle.block().hash().substring(0, 16));
         String seen = "";
-        long deadline = System.nanoTime() + PROOF_TIMEOUT.toNanos();
+        long deadline = System.nanoTime() + ANCHOR_TIMEOUT.toNanos();
         org.emrsb.avro.AnchorRecord anchor = null;
         while (System.nanoTime() < deadline) {
             var covering = AnchorProofs.covering(AnchorCommand.latest(config), bundle.block().hash());
@@ -274,7 +282,7 @@ final class DemoCommand implements Callable<Integer> {
             Thread.sleep(500);
         }
         if (anchor == null) {
-            throw new IllegalStateException("the block's anchor was not confirmed within " + PROOF_TIMEOUT.toSeconds()
+            throw new IllegalStateException("the block's anchor was not confirmed within " + ANCHOR_TIMEOUT.toSeconds()
                     + " s (" + seen + "); see ops/emrsb anchor status");
         }
         var complete = AnchorProofs.complete(bundle, anchor);

@@ -173,7 +173,9 @@ final class Pipeline implements AutoCloseable {
         AnchorTopology.build(topology, topics, new AnchorTopology.Components(
                 AvroSerdes.registry(config.registry(), false), AvroSerdes.registry(config.registry(), false),
                 AvroSerdes.registry(config.registry(), false), AvroSerdes.registry(config.registry(), false),
-                anchor.key(), anchor.network(), anchor.feeRate(), anchor.interval()));
+                anchor.key(), anchor.network(), anchor.feeRate(), anchor.interval(),
+                config.string("governance.authority-key").isEmpty() ? java.util.Optional.empty()
+                        : java.util.Optional.of(GatewaySettings.authority(config))));
         return topology;
     }
 

@@ -38,7 +38,9 @@ import org.emrsb.core.bitcoin.FeeRate;
 import org.emrsb.core.bitcoin.InsufficientFundsException;
 import org.emrsb.core.bitcoin.SpendableOutput;
 import org.emrsb.core.crypto.Hex;
+import org.emrsb.core.crypto.VerifyingKey;
 import org.emrsb.core.format.AnchorHeader;
+import org.emrsb.core.governance.SignedCertificate;
 import org.emrsb.core.ledger.SealedBlock;
 import org.emrsb.schemas.AvroSerdes;
 import org.slf4j.Logger;
@@ -82,10 +84,12 @@ public final class AnchorTopology {
      *                 P2PKH address on {@code network}
      * @param feeRate  what every anchor transaction pays (deterministic: the same on a rebuild)
      * @param interval the anchor window, aligned to the wall clock
+     * @param authority when present, only blocks sealed by a delegate this enrolment authority certified are
+     *                  anchored (the alliance's own); empty anchors every block on ledger.blocks
      */
     public record Components(Serde<LedgerBlock> blocks, Serde<AnchorFunding> funds, Serde<AnchorRecord> anchors,
             Serde<RejectedRecord> rejected, AnchorKey key, BitcoinNetwork network, FeeRate feeRate,
-            Duration interval) {
+            Duration interval, Optional<VerifyingKey> authority) {
 
         public Components {
             Objects.requireNonNull(key, "key");
@@ -111,8 +115,7 @@ public final class AnchorTopology {
         }
     }
 
-    static final List<String> STORES = List.of(Stores.ANCHOR_STATE, Stores.ANCHOR_WINDOW,
-            Stores.ANCHOR_CHAIN_HEIGHTS, Stores.ANCHOR_UNFUNDED);
+    static final List<String> STORES = List.of(Stores.ANCHOR_STATE, Stores.ANCHOR_WINDOW, Stores.ANCHOR_UNFUNDED);
 
     private AnchorTopology() {
     }
@@ -157,7 +160,6 @@ public final class AnchorTopology {
         private ProcessorContext<Object, Object> context;
         private KeyValueStore<String, byte[]> state;
         private KeyValueStore<String, byte[]> window;
-        private KeyValueStore<String, byte[]> chainHeights;
         private KeyValueStore<String, byte[]> unfunded;
 
         Sealer(Components components) {
@@ -169,7 +171,6 @@ public final class AnchorTopology {
             this.context = context;
             this.state = context.getStateStore(Stores.ANCHOR_STATE);
             this.window = context.getStateStore(Stores.ANCHOR_WINDOW);
-            this.chainHeights = context.getStateStore(Stores.ANCHOR_CHAIN_HEIGHTS);
             this.unfunded = context.getStateStore(Stores.ANCHOR_UNFUNDED);
             AnchorState current = load();
             LOG.info("anchor stage: next anchor {}, {} blocks in the open window, {} waiting for coins, {} sat in {} "
@@ -209,17 +210,39 @@ public final class AnchorTopology {
                 dead(record, source, "bad-block", "not a sealed block: " + e.getMessage());
                 return;
             }
-            long chain = block.header().chain();
-            long height = block.header().height();
-            byte[] anchored = chainHeights.get(chainKey(chain));
-            if ((anchored != null && height <= ByteBuffer.wrap(anchored).getLong())
-                    || window.get(windowKey(chain, height)) != null) {
-                LOG.debug("anchor stage: chain {} height {} is already counted", chain, height);
+            if (!ourAlliance(block, record.value())) {
                 return;
             }
-            window.put(windowKey(chain, height), block.hash());
+            long chain = block.header().chain();
+            long height = block.header().height();
+            String key = windowKey(chain, height, block.hash());
+            if (window.get(key) != null) {
+                LOG.debug("anchor stage: chain {} height {} is already in the window", chain, height);
+                return;
+            }
+            window.put(key, block.hash());
             current.addToWindow(current.hasWindow() ? current.windowStart()
                     : AnchorWindow.start(now, components.interval()));
+        }
+
+        /**
+         * Whether the block is this alliance's: with an authority, its delegate certificate must be one the
+         * authority issued to the header's delegate key. Alliances sharing a cluster share chain numbers,
+         * so another alliance's block is skipped, not refused.
+         */
+        private boolean ourAlliance(SealedBlock block, byte[] value) {
+            if (components.authority().isEmpty()) {
+                return true;
+            }
+            LedgerBlock avro = components.blocks().deserializer().deserialize(Topics.LEDGER_BLOCKS, value);
+            try {
+                SignedCertificate certificate = avro.getDelegateCertificate() == null ? null
+                        : SignedCertificate.parse(AvroMapping.bytes(avro.getDelegateCertificate()));
+                return certificate != null && certificate.issuedBy(components.authority().get())
+                        && java.util.Arrays.equals(certificate.certificate().memberKey(), block.header().delegateKey());
+            } catch (RuntimeException e) {
+                return false;
+            }
         }
 
         private void onFunding(AnchorState current, Record<String, byte[]> record, RecordMetadata source, long now) {
@@ -256,7 +279,7 @@ public final class AnchorTopology {
                     KeyValue<String, byte[]> entry = it.next();
                     keys.add(entry.key);
                     blocks.add(new AnchorWindow.Block(Long.parseLong(entry.key.substring(0, 10)),
-                            Long.parseLong(entry.key.substring(11)), entry.value));
+                            Long.parseLong(entry.key.substring(11, 30)), entry.value));
                 }
             }
             long start = current.windowStart();
@@ -264,9 +287,6 @@ public final class AnchorTopology {
                     start + components.interval().toMillis(), blocks);
             byte[] hash = header.hash();
             keys.forEach(window::delete);
-            for (AnchorWindow.Block block : blocks) { // in leaf order, so a chain's last block comes last
-                chainHeights.put(chainKey(block.chain()), ByteBuffer.allocate(8).putLong(block.height()).array());
-            }
             current.sealed(hash);
             AnchorRecord record = record(header, hash, blocks, now);
             if (current.unfunded() > 0) {
@@ -386,12 +406,9 @@ public final class AnchorTopology {
         return record.getWallet() + "/" + record.getSequence();
     }
 
-    static String windowKey(long chain, long height) {
-        return String.format("%010d/%019d", chain, height);
-    }
-
-    static String chainKey(long chain) {
-        return String.format("%010d", chain);
+    /** {@code <chain:10>/<height:19>/<hash hex>}: the store iterates in leaf order. */
+    static String windowKey(long chain, long height, byte[] hash) {
+        return String.format("%010d/%019d/%s", chain, height, Hex.encode(hash));
     }
 
     static String sequenceKey(long sequence) {

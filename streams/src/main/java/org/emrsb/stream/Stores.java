@@ -94,11 +94,8 @@ public final class Stores {
     /** The anchor stage's state: one value ({@code state}), the {@code AnchorState} bytes. */
     public static final String ANCHOR_STATE = "anchor-state";
 
-    /** The open anchor window's blocks: {@code <chain:10>/<height:19>} to the block hash; iterated in leaf order. */
+    /** The open anchor window's blocks: {@code <chain:10>/<height:19>/<hash>} to the block hash; iterated in leaf order. */
     public static final String ANCHOR_WINDOW = "anchor-window";
-
-    /** The highest height of each chain in a sealed anchor (a block at or below it was anchored): {@code <chain:10>} to 8 bytes. */
-    public static final String ANCHOR_CHAIN_HEIGHTS = "anchor-chain-heights";
 
     /** Anchors sealed without coins for their transaction: {@code <sequence:19>} to the AnchorRecord (single-object Avro). */
     public static final String ANCHOR_UNFUNDED = "anchor-unfunded";

@@ -62,9 +62,16 @@ class AnchorTopologyTest {
 
     @BeforeEach
     void start() {
+        start(java.util.Optional.empty());
+    }
+
+    private void start(java.util.Optional<org.emrsb.core.crypto.VerifyingKey> authority) {
+        if (driver != null) {
+            driver.close();
+        }
         Topology topology = new Topology();
         AnchorTopology.build(topology, Topics.defaults(), new AnchorTopology.Components(blockSerde, fundSerde,
-                anchorSerde, rejected, key, BitcoinNetwork.REGTEST, FeeRate.ofSatPerVbyte(2), INTERVAL));
+                anchorSerde, rejected, key, BitcoinNetwork.REGTEST, FeeRate.ofSatPerVbyte(2), INTERVAL, authority));
         Properties props = new Properties();
         props.put("application.id", "anchor-test");
         props.put("bootstrap.servers", "unused:9092");
@@ -213,19 +220,60 @@ class AnchorTopologyTest {
         fund("cc".repeat(32), 0, 50_000, AnchorKey.generate(new SecureRandom()).address(BitcoinNetwork.REGTEST));
         SealedBlock b = block(3, 3);
         send(b);
-        send(b);
+        send(b); // a copy in the same window counts once
         blocks.pipeInput("3", new byte[] {1, 2, 3});
         advance(INTERVAL);
         AnchorRecord anchor = anchors.readValue();
         assertEquals(1, anchor.getBlocks().size());
-        send(b); // already anchored
-        send(block(3, 2)); // below the height already anchored
-        advance(INTERVAL);
-        assertTrue(anchors.isEmpty());
         assertEquals(1, BitcoinTransaction.parse(AvroMapping.bytes(anchor.getTx())).inputs().size());
         List<String> reasons = new ArrayList<>();
         dead.readValuesToList().forEach(r -> reasons.add(r.getReason()));
         assertEquals(List.of("wrong-address", "bad-block"), reasons);
+    }
+
+    @Test
+    void withAnAuthorityOnlyTheAlliancesBlocksAreAnchored() {
+        org.emrsb.core.crypto.MemberKeys authority = org.emrsb.core.crypto.MemberKeys.generate(
+                org.emrsb.core.crypto.Role.AUTHORITY, new SecureRandom());
+        org.emrsb.core.crypto.MemberKeys stranger = org.emrsb.core.crypto.MemberKeys.generate(
+                org.emrsb.core.crypto.Role.AUTHORITY, new SecureRandom());
+        org.emrsb.core.crypto.MemberKeys delegate = org.emrsb.core.crypto.MemberKeys.generate(
+                org.emrsb.core.crypto.Role.DELEGATE, new SecureRandom());
+        start(java.util.Optional.of(authority.verifyingKey()));
+        fund(FUNDING_TXID, 0, 50_000, address);
+        SealedBlock ours = signedBy(block(1, 1), delegate, authority);
+        signedBy(block(1, 1), delegate, stranger); // another alliance's chain 1
+        send(block(2, 1)); // no certificate
+        advance(INTERVAL);
+        AnchorRecord anchor = anchors.readValue();
+        assertEquals(List.of(Hex.encode(ours.hash())), anchor.getBlocks().stream().map(b -> b.getHash()).toList());
+        assertTrue(dead.isEmpty(), "another alliance's block is skipped, not refused");
+    }
+
+    /** The block, its header naming {@code delegate}, with a certificate {@code issuer} signed for it. */
+    private void sendCertified(SealedBlock block, org.emrsb.avro.LedgerBlock avro) {
+        blocks.pipeInput(Long.toString(block.header().chain()), blockSerde.serializer().serialize(Topics.LEDGER_BLOCKS, avro));
+    }
+
+    private SealedBlock signedBy(SealedBlock block, org.emrsb.core.crypto.MemberKeys delegate,
+            org.emrsb.core.crypto.MemberKeys issuer) {
+        BlockHeader h = block.header();
+        BlockHeader header = new BlockHeader(h.chain(), h.height(), h.previousBlockHash(), h.intervalStart(),
+                h.intervalEnd(), h.txCount(), h.firstSequence(), h.lastSequence(), h.merkleRoot(), h.epoch(),
+                delegate.verifyingKey().bytes());
+        byte[] bytes = header.toBytes();
+        SealedBlock sealed = new SealedBlock(header, bytes, Sha256.hash(bytes), new byte[64]);
+        org.emrsb.core.format.EnrolmentCertificate certificate = new org.emrsb.core.format.EnrolmentCertificate(
+                delegate.verifyingKey().bytes(), delegate.encryptionPublicKey().bytes(), delegate.role(), "Board",
+                0, Long.MAX_VALUE, org.emrsb.core.format.EnrolmentCertificate.Status.ACTIVE, 0,
+                issuer.verifyingKey().bytes());
+        byte[] certificateBytes = certificate.toBytes();
+        var signed = org.emrsb.core.governance.SignedCertificate.of(certificateBytes,
+                org.emrsb.core.crypto.Signatures.sign(issuer.signingKey(), certificateBytes));
+        LedgerBlock avro = LedgerTopology.toAvro(sealed);
+        avro.setDelegateCertificate(ByteBuffer.wrap(signed.toBytes()));
+        sendCertified(sealed, avro);
+        return sealed;
     }
 
     @Test
@@ -235,7 +283,7 @@ class AnchorTopologyTest {
         advance(INTERVAL);
         AnchorRecord anchor = anchors.readValue();
         var rebuilt = new AnchorTopology.Components(blockSerde, fundSerde, anchorSerde, rejected, key,
-                BitcoinNetwork.REGTEST, FeeRate.ofSatPerVbyte(2), INTERVAL);
+                BitcoinNetwork.REGTEST, FeeRate.ofSatPerVbyte(2), INTERVAL, java.util.Optional.empty());
         try {
             var tx = rebuilt.sign(List.of(org.emrsb.core.bitcoin.SpendableOutput.ofDisplayTxid(FUNDING_TXID, 0, 50_000)),
                     Hex.decode(anchor.getHash(), 32, "hash"));
