@@ -26,7 +26,10 @@ import java.util.regex.Pattern;
  * </ul>
  * and a {@code rule} with its parameters as in the flat rules (without {@code validate}, and
  * {@code pseudonymise} without {@code from}). Where several rules select one element, the first in the
- * file wins and the element's descendants are not visited again (except under {@code keep}).
+ * file wins and the element's descendants are not visited again, except under {@code keep}, which lets
+ * later rules reach inside (so {@code Patient.name: keep} before {@code HumanName: remove} lets
+ * {@code Patient.name.family} have its own rule; a path may lie inside another only when that one is
+ * {@code keep}).
  */
 final class FhirRuleSet {
 
@@ -73,7 +76,10 @@ final class FhirRuleSet {
             number++;
             Rule rule = rule(node, number, source, baseDir, keys);
             for (Rule earlier : rules) {
-                if (earlier.kind == rule.kind && overlaps(earlier.key, rule.key, rule.kind)) {
+                boolean keepAround = !earlier.key.equals(rule.key)
+                        && ((earlier.rule instanceof Rules.Keep && rule.key.startsWith(earlier.key + "."))
+                        || (rule.rule instanceof Rules.Keep && earlier.key.startsWith(rule.key + ".")));
+                if (earlier.kind == rule.kind && !keepAround && overlaps(earlier.key, rule.key, rule.kind)) {
                     throw new PolicyException(source + ": fhir rule " + number + " (path '" + rule.path + "', rule '"
                             + rule.rule.type() + "'): " + (earlier.key.equals(rule.key) ? "the path already has a rule"
                                     : "the path overlaps path '" + earlier.path + "'")
