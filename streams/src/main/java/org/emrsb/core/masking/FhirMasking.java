@@ -117,6 +117,12 @@ public final class FhirMasking {
         Walk(boolean check, ObjectNode original) {
             this.check = check;
             String type = original.get("resourceType").textValue();
+            containedPatients(original);
+            for (JsonNode entry : original.path("entry")) {
+                if (isResource(entry.get("resource"))) {
+                    containedPatients((ObjectNode) entry.get("resource"));
+                }
+            }
             if (type.equals("Bundle")) {
                 for (JsonNode entry : original.path("entry")) {
                     JsonNode resource = entry.get("resource");
@@ -147,6 +153,16 @@ public final class FhirMasking {
                 }
             } else {
                 primary = subjectOf(original);
+            }
+        }
+
+        /** Contained Patients, referenced as {@code #id}: their key is {@code Patient/<id>}. */
+        private void containedPatients(ObjectNode resource) {
+            for (JsonNode c : resource.path("contained")) {
+                JsonNode id = c.get("id");
+                if (isResource(c) && c.get("resourceType").textValue().equals("Patient") && id != null && id.isTextual()) {
+                    bundlePatients.put("#" + id.textValue(), "Patient/" + id.textValue());
+                }
             }
         }
 
@@ -231,7 +247,7 @@ public final class FhirMasking {
 
         private void patientId(ObjectNode patient) {
             JsonNode id = patient.get("id");
-            if (id == null || !id.isTextual()) {
+            if (id == null || !id.isTextual() || id.textValue().isEmpty()) {
                 return;
             }
             if (check) {
@@ -426,6 +442,8 @@ public final class FhirMasking {
                 rewritten = "Patient/" + p;
             } else if (text.startsWith("urn:")) {
                 rewritten = uuidUrn(p);
+            } else if (text.startsWith("#")) {
+                rewritten = "#" + p;
             } else {
                 Matcher m = PATIENT_REF.matcher(text);
                 rewritten = m.find() ? text.substring(0, m.start(1)) + p : "Patient/" + p;

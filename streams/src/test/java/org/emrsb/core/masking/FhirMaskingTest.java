@@ -237,4 +237,21 @@ class FhirMaskingTest {
         assertNotNull(policy.fhirLeak(withName).orElseThrow());
         assertFalse(policy.fhirLeak(withName).orElseThrow().contains("Lopez"));
     }
+
+    @Test
+    void aContainedPatientAndItsLocalReferenceStayLinked() throws PolicyException {
+        ObjectNode obs = (ObjectNode) json("{\"resourceType\":\"Observation\",\"contained\":[{\"resourceType\":"
+                + "\"Patient\",\"id\":\"p1\",\"name\":[{\"family\":\"Lopez\"}]}],\"status\":\"final\","
+                + "\"code\":{\"text\":\"hr\"},\"subject\":{\"reference\":\"#p1\"}}");
+        FhirMaskResult r = hipaa().mask(obs);
+        String p = pseudonym("Patient/p1");
+        assertEquals(p, r.patientPseudonym().orElseThrow());
+        assertEquals(p, r.masked().at("/contained/0/id").asText());
+        assertEquals("#" + p, r.masked().at("/subject/reference").asText());
+        noneOf(r.masked(), "Lopez", "p1\"");
+        Observation o = parse(r.masked(), Observation.class);
+        assertEquals(1, o.getContained().size());
+        assertEquals(java.util.Optional.empty(),
+                MaskingPolicy.named(MaskingPolicy.HIPAA_SAFE_HARBOR, MaskingKeys.none()).fhirLeak(r.masked()));
+    }
 }
