@@ -32,7 +32,8 @@ import org.emrsb.core.format.Sha256;
  * {@code validate: resident-id} and {@code description}. Unknown keys are refused; a field has at
  * most one rule and no rule's field lies inside another's. Every error names the rule (its number,
  * from 1), its field and its type. The built-in {@linkplain #paper() paper profile} is itself such a
- * file ({@code paper.yaml} beside this class).
+ * file ({@code paper.yaml} beside this class). An optional {@code fhir} section holds rules for FHIR R4
+ * resources and Bundles ({@link FhirRuleSet}, applied by {@link #fhir()}).
  *
  * <p>The policy's {@linkplain #toJson() JSON form} lists every parameter with its default filled in
  * and a categorical hierarchy's rows inline; its {@linkplain #hash() hash} is SHA-256 over that form's
