@@ -29,7 +29,7 @@ import org.emrsb.core.format.MaskedRecord;
  *     still change (a name of several units; one unit is a family name alone, which the profile
  *     publishes);</li>
  * <li>an attachment the parties cannot decrypt: one with no wrapped key;</li>
- * <li>under a built-in profile with FHIR rules (hipaa-safe-harbor) and a FHIR R4 body, an element one of the
+ * <li>under a built-in profile with FHIR rules (hipaa-safe-harbor, gbt-37964) and a FHIR R4 body, an element one of the
  *     profile's fhir rules selects that the rule could not have written (a HumanName, ContactPoint,
  *     Identifier, address line or instant anywhere; a date with more than its year; a postal code that is
  *     not a ZIP3), a Patient id or a reference to a Patient that is not a 64-hex pseudonym, or a
@@ -137,7 +137,10 @@ public final class MaskedContent {
         return p.id() + " " + p.version();
     }
 
-    /** The built-in profiles with FHIR rules, loaded once (without keys: checking needs none). */
+    /**
+     * The built-in profiles with FHIR rules, loaded once. Checking uses no key, but a profile with keyed
+     * rules only loads with keys: throwaway ones, which the policy hash does not depend on.
+     */
     private static final class FhirProfiles {
         static final List<MaskingPolicy> POLICIES = load();
 
@@ -145,7 +148,7 @@ public final class MaskedContent {
             java.util.ArrayList<MaskingPolicy> out = new java.util.ArrayList<>();
             for (String name : MaskingPolicy.WITH_FHIR) {
                 try {
-                    out.add(MaskingPolicy.named(name, MaskingKeys.none()));
+                    out.add(MaskingPolicy.named(name, MaskingKeys.derive(new byte[MaskingKeys.KEY_LENGTH])));
                 } catch (PolicyException e) {
                     throw new IllegalStateException("the built-in profile " + name + " does not load: " + e.getMessage(), e);
                 }

@@ -49,7 +49,7 @@ public final class MaskingPolicy {
                     "date-shift");
 
     /** The built-in profiles with a {@code fhir} section. */
-    public static final List<String> WITH_FHIR = List.of("hipaa-safe-harbor");
+    public static final List<String> WITH_FHIR = List.of("hipaa-safe-harbor", "gbt-37964");
 
     /** The name {@link #named} takes for the built-in paper profile. */
     public static final String PAPER = "paper";
