@@ -84,7 +84,9 @@ final class DemoCommand implements Callable<Integer> {
         Path keys = demoKeys();
         Path delegateKey = out.resolve("delegate.key");
         DemoIdentities ids = DemoIdentities.prepare(keys, delegateKey);
+        String policy = policyFor(entries, base.string("gateway.policy"));
         EmrsbConfig config = base.with(Map.ofEntries(
+                Map.entry("gateway.policy", policy),
                 Map.entry("governance.authority-key", ids.authority().verifyingKey().toString()),
                 Map.entry("gateway.key-file", ids.gatewayKeyFile().toString()),
                 Map.entry("gateway.secret-file", ids.gatewaySecretFile().toString()),
@@ -378,6 +380,23 @@ final class DemoCommand implements Callable<Integer> {
             }
         });
         return JSON.writeValueAsString(ordered);
+    }
+
+    /**
+     * The gateway's policy for the demo: the configured one, except that a file of FHIR R4 resources only
+     * under a built-in profile without FHIR rules (the default, paper) is masked with hipaa-safe-harbor,
+     * whose fhir section masks FHIR, so that {@code ops/demo --records fhir.ndjson} works as it is.
+     */
+    static String policyFor(List<RecordsFile.Entry> entries, String configured) {
+        boolean allFhir = entries.stream().allMatch(e -> e.format() == org.emrsb.avro.RecordFormat.FHIR_R4);
+        boolean builtInWithoutFhir = org.emrsb.core.masking.MaskingPolicy.BUILT_IN.contains(configured)
+                && !org.emrsb.core.masking.MaskingPolicy.WITH_FHIR.contains(configured);
+        if (allFhir && builtInWithoutFhir) {
+            progress("the records are FHIR R4 resources; the %s profile has no FHIR rules, so the gateway masks them "
+                    + "with %s", configured, org.emrsb.core.masking.MaskingPolicy.HIPAA_SAFE_HARBOR);
+            return org.emrsb.core.masking.MaskingPolicy.HIPAA_SAFE_HARBOR;
+        }
+        return configured;
     }
 
     private List<RecordsFile.Entry> readRecords() throws IOException {

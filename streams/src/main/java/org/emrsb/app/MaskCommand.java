@@ -20,6 +20,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.emrsb.core.masking.FhirMaskResult;
+import org.emrsb.core.masking.FhirMasking;
 import org.emrsb.core.masking.MaskResult;
 import org.emrsb.core.masking.MaskingKeys;
 import org.emrsb.core.masking.MaskingPolicy;
@@ -29,7 +31,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ops/emrsb mask --policy paper|hipaa-safe-harbor|gbt-37964|FILE [--in FILE]}: masks JSON objects, one per line (stdin by
+ * {@code ops/emrsb mask --policy paper|hipaa-safe-harbor|gbt-37964|FILE [--in FILE] [--format flat|fhir]}: masks
+ * JSON objects (with {@code --format fhir}: FHIR R4 resources or Bundles, by the policy's fhir section), one per line (stdin by
  * default), and writes each masked record as one compact JSON line to stdout (UTF-8, non-ASCII as
  * is). Warnings and bad lines go to stderr as {@code line N: reason}, never with the original value; a
  * bad line (not a JSON object, or rejected by the policy) writes nothing to stdout and does not stop
@@ -63,6 +66,11 @@ final class MaskCommand implements Callable<Integer> {
     @Option(names = "--in", paramLabel = "FILE", description = "read records from FILE (default: stdin)")
     Path in;
 
+    @Option(names = "--format", paramLabel = "flat|fhir", defaultValue = "flat",
+            description = "flat: JSON records (default); fhir: FHIR R4 resources or Bundles, one per line, masked by the "
+                    + "policy's fhir section (needs gateway.secret-file for the patient pseudonyms)")
+    String format;
+
     /** What a run did. */
     record Summary(int masked, int bad, int warnings) {
     }
@@ -70,11 +78,20 @@ final class MaskCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        if (!format.equals("flat") && !format.equals("fhir")) {
+            err.println("error: --format is flat or fhir");
+            return POLICY_UNUSABLE;
+        }
+        boolean fhir = format.equals("fhir");
         MaskingPolicy chosen;
+        FhirMasking fhirMasking = null;
         try {
-            boolean keyless = MaskingPolicy.PAPER.equals(policy) || MaskingPolicy.HIPAA_SAFE_HARBOR.equals(policy);
+            boolean keyless = !fhir && (MaskingPolicy.PAPER.equals(policy) || MaskingPolicy.HIPAA_SAFE_HARBOR.equals(policy));
             MaskingKeys keys = keyless ? MaskingKeys.none() : common.config().maskingKeys();
             chosen = MaskingPolicy.named(policy, keys);
+            if (fhir) {
+                fhirMasking = chosen.fhir();
+            }
         } catch (PolicyException | EmrsbConfig.ConfigException e) {
             err.println("error: the masking policy cannot be used: " + e.getMessage());
             return POLICY_UNUSABLE;
@@ -86,7 +103,11 @@ final class MaskCommand implements Callable<Integer> {
                 ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
                 : Files.newBufferedReader(in, StandardCharsets.UTF_8)) {
             Writer out = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
-            run(chosen, reader, out, err);
+            if (fhir) {
+                runFhir(fhirMasking, reader, out, err);
+            } else {
+                run(chosen, reader, out, err);
+            }
             out.flush();
         }
         err.flush();
@@ -137,6 +158,62 @@ final class MaskCommand implements Callable<Integer> {
             masked++;
             if (!in.ready()) {
                 out.flush(); // interactive or piped input: do not hold records back
+            }
+        }
+        out.flush();
+        err.flush();
+        return new Summary(masked, bad, warnings);
+    }
+
+    /**
+     * Masks every line of {@code in}, a FHIR R4 resource or Bundle each (NDJSON), with a policy's fhir
+     * section: masked resources to {@code out}, warnings and bad lines to {@code err}. A line that is not a
+     * resource, or names no patient (the gateway refuses those), is a bad line.
+     */
+    static Summary runFhir(FhirMasking fhir, BufferedReader in, Writer out, PrintWriter err) throws IOException {
+        int masked = 0;
+        int bad = 0;
+        int warnings = 0;
+        int number = 0;
+        String line;
+        while ((line = in.readLine()) != null) {
+            number++;
+            if (line.isBlank()) {
+                continue;
+            }
+            ObjectNode record;
+            try {
+                record = parse(line);
+            } catch (IllegalArgumentException e) {
+                err.println("line " + number + ": " + e.getMessage());
+                bad++;
+                continue;
+            }
+            if (!FhirMasking.isResource(record)) {
+                err.println("line " + number + ": expected a FHIR resource or Bundle (an object with a resourceType)");
+                bad++;
+                continue;
+            }
+            FhirMaskResult result = fhir.mask(record);
+            for (String warning : result.warnings()) {
+                err.println("line " + number + ": " + warning);
+                warnings++;
+            }
+            if (result.patientPseudonym().isEmpty()) {
+                err.println("line " + number + ": rejected: names no patient (a Patient with an id or identifier, or a "
+                        + "subject or patient reference to one)");
+                bad++;
+                continue;
+            }
+            try {
+                out.write(JSON.writeValueAsString(result.masked()));
+            } catch (JsonProcessingException e) {
+                throw new UncheckedIOException(e);
+            }
+            out.write('\n');
+            masked++;
+            if (!in.ready()) {
+                out.flush();
             }
         }
         out.flush();

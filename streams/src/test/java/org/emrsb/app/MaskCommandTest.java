@@ -250,4 +250,41 @@ class MaskCommandTest {
     private static void assertArrayEqualsUtf8(String expected, byte[] actual) {
         org.junit.jupiter.api.Assertions.assertArrayEquals(expected.getBytes(StandardCharsets.UTF_8), actual);
     }
+
+    @Test
+    void fhirResourcesAndBundlesAreMaskedByTheFhirSection() throws Exception {
+        Path secret = Files.writeString(dir.resolve("masking.secret"), SECRET + "\n");
+        Path config = Files.writeString(dir.resolve("emrsb.properties"), "gateway.secret-file=" + secret + "\n");
+        String input = String.join("\n",
+                "{\"resourceType\":\"Patient\",\"id\":\"p1\",\"name\":[{\"family\":\"Lopez\"}],\"birthDate\":\"1974-12-25\"}",
+                "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"hr\"},"
+                        + "\"subject\":{\"reference\":\"Patient/p1\"}}",
+                "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"hr\"}}",
+                "{\"name\":\"flat\"}",
+                "");
+        assertEquals(0, run(input, "mask", "--config", config.toString(), "--policy", "hipaa-safe-harbor",
+                "--format", "fhir"));
+        String p = org.emrsb.core.masking.Pseudonyms.of(
+                MaskingKeys.derive(org.emrsb.core.crypto.Hex.decode(SECRET, "secret")).pseudonymKey(), "Patient/p1");
+        String[] lines = stdout().split("\n");
+        assertEquals(2, lines.length, stdout());
+        assertTrue(lines[0].contains("\"id\":\"" + p + "\""), lines[0]);
+        assertTrue(lines[0].contains("\"birthDate\":\"1974\""), lines[0]);
+        assertFalse(lines[0].contains("Lopez"), lines[0]);
+        assertTrue(lines[0].contains("\"code\":\"REDACTED\""), lines[0]);
+        assertTrue(lines[1].contains("\"reference\":\"Patient/" + p + "\""), lines[1]);
+        assertTrue(stderr().contains("line 3: rejected: names no patient"), stderr());
+        assertTrue(stderr().contains("line 4: expected a FHIR resource"), stderr());
+    }
+
+    @Test
+    void fhirNeedsAPolicyWithAFhirSectionAndTheSecret() throws Exception {
+        Path emptyConfig = Files.writeString(dir.resolve("empty.properties"), "");
+        assertEquals(2, run("", "mask", "--config", emptyConfig.toString(), "--policy", "hipaa-safe-harbor",
+                "--format", "fhir"));
+        Path secret = Files.writeString(dir.resolve("masking.secret"), SECRET + "\n");
+        Path config = Files.writeString(dir.resolve("emrsb.properties"), "gateway.secret-file=" + secret + "\n");
+        assertEquals(2, run("", "mask", "--config", config.toString(), "--policy", "paper", "--format", "fhir"));
+        assertTrue(stderr().contains("no fhir section"), stderr());
+    }
 }

@@ -31,8 +31,11 @@ import org.emrsb.core.gateway.GatewayOutcome.Reasons;
 import org.emrsb.core.gateway.GatewayOutcome.Rejected;
 import org.emrsb.core.governance.MemberDirectory;
 import org.emrsb.core.governance.SignedCertificate;
+import org.emrsb.core.masking.FhirMaskResult;
+import org.emrsb.core.masking.FhirMasking;
 import org.emrsb.core.masking.MaskResult;
 import org.emrsb.core.masking.MaskingPolicy;
+import org.emrsb.core.masking.PolicyException;
 import org.emrsb.core.masking.Pseudonyms;
 
 /**
@@ -154,6 +157,9 @@ public final class Gateway {
         } catch (IOException e) {
             return new Rejected(Reasons.BAD_JSON, "the body is not valid JSON (" + e.getClass().getSimpleName() + ")");
         }
+        if (body.format() == BodyFormat.FHIR_R4) {
+            return maskFhir(submission, submissionBytes, parties, record, now);
+        }
         JsonNode subject = record.get(policy.subjectField());
         if (subject == null || !subject.isValueNode() || subject.asText().isBlank()) {
             return new Rejected(Reasons.MISSING_SUBJECT, "the record has no '" + policy.subjectField()
@@ -167,6 +173,30 @@ public final class Gateway {
         String pseudonym = Pseudonyms.of(secrets.maskingKeys().pseudonymKey(), subject.asText());
         return sign(submission, submissionBytes, parties, CanonicalJson.canonicalize(result.masked()), pseudonym,
                 result.warnings().stream().map(Gateway::fieldOnly).toList(), now);
+    }
+
+    /**
+     * A FHIR R4 resource or Bundle: masked by the policy's fhir section; the patient's pseudonym (the id
+     * every reference to the patient now names) is the record key.
+     */
+    private GatewayOutcome maskFhir(RawSubmission submission, byte[] submissionBytes, EnrolmentCertificate[] parties,
+            ObjectNode record, long now) {
+        if (!FhirMasking.isResource(record)) {
+            return new Rejected(Reasons.BAD_JSON, "a FHIR body is a resource or Bundle: a JSON object with a resourceType");
+        }
+        FhirMasking fhir;
+        try {
+            fhir = policy.fhir();
+        } catch (PolicyException e) {
+            return new Rejected(Reasons.UNSUPPORTED_FORMAT, e.getMessage());
+        }
+        FhirMaskResult result = fhir.mask(record);
+        if (result.patientPseudonym().isEmpty()) {
+            return new Rejected(Reasons.MISSING_SUBJECT, "the FHIR body names no patient (a Patient resource with an id "
+                    + "or identifier, or a subject or patient reference to one) to derive the patient's pseudonym from");
+        }
+        return sign(submission, submissionBytes, parties, CanonicalJson.canonicalize(result.masked()),
+                result.patientPseudonym().get(), result.warnings().stream().map(Gateway::fieldOnly).toList(), now);
     }
 
     private Masked sign(RawSubmission submission, byte[] submissionBytes, EnrolmentCertificate[] parties,

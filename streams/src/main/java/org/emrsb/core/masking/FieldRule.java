@@ -18,4 +18,13 @@ interface FieldRule {
      * the original.
      */
     JsonNode apply(JsonNode value, MaskContext context, String where);
+
+    /**
+     * Whether {@code value} could be what this rule wrote: false only when it certainly is not (the
+     * monitors' masked-content check of FHIR bodies must have no false positives). Rules whose output
+     * cannot be told from their input say true.
+     */
+    default boolean mayBeOutput(JsonNode value) {
+        return true;
+    }
 }

@@ -106,6 +106,17 @@ final class Generalisations {
             return TextNode.valueOf(year + "-" + IsoDate.twoDigits(date.month()));
         }
 
+        @Override
+        public boolean mayBeOutput(JsonNode value) {
+            if (ageTopCodeLabel != null && ageTopCodeLabel.equals(value)) {
+                return true;
+            }
+            if (Values.STAR.equals(value)) {
+                return true;
+            }
+            return value.equals(apply(value, new MaskContext(null, null, null), "check"));
+        }
+
         private boolean topCoded(JsonNode age) {
             String text = Values.scalarText(age);
             if (text == null) {
@@ -277,6 +288,18 @@ final class Generalisations {
             }
             String zip3 = zip.substring(0, 3);
             return restricted.contains(zip3) ? replacement : TextNode.valueOf(zip3);
+        }
+
+        @Override
+        public boolean mayBeOutput(JsonNode value) {
+            if (!value.isTextual()) {
+                return false;
+            }
+            String s = value.textValue();
+            return s.equals("*") || replacement.textValue().equals(s)
+                    || (s.length() == 3 && Character.isDigit(s.charAt(0)) && Character.isDigit(s.charAt(1))
+                    && Character.isDigit(s.charAt(2)) && s.chars().allMatch(c -> c >= '0' && c <= '9')
+                    && !restricted.contains(s));
         }
 
         private static List<String> loadRestricted() {

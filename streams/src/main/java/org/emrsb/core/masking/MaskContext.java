@@ -31,18 +31,28 @@ final class MaskContext {
     }
 
     String subjectPath() {
-        return subjectPath.text();
+        return subjectPath == null ? "patient" : subjectPath.text();
+    }
+
+    /**
+     * Sets the subject directly (FHIR: the patient of the resource being masked, as text); later date
+     * shifts use it.
+     */
+    void useSubject(String subject) {
+        this.subject = subject;
+        this.subjectResolved = true;
+        this.shiftResolved = false;
     }
 
     /** The value at {@code path} (without wildcards) in the original, unmasked record, or null. */
     JsonNode original(FieldPath path) {
-        return path.single(original);
+        return original == null ? null : path.single(original);
     }
 
     /** The subject field's value in the original record as text, or null when missing or not a scalar. */
     String subject() {
         if (!subjectResolved) {
-            subject = Values.scalarText(subjectPath.single(original));
+            subject = subjectPath == null || original == null ? null : Values.scalarText(subjectPath.single(original));
             subjectResolved = true;
         }
         return subject;
@@ -52,7 +62,7 @@ final class MaskContext {
     Long dateShiftBits() {
         if (!shiftResolved) {
             String s = subject();
-            if (s != null) {
+            if (s != null && dateShiftKey != null) {
                 byte[] mac = Pseudonyms.hmac(dateShiftKey, s.getBytes(StandardCharsets.UTF_8));
                 long bits = 0;
                 for (int i = 0; i < 8; i++) {

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import org.emrsb.core.format.BodyFormat;
 import org.emrsb.core.format.CanonicalJson;
 import org.emrsb.core.format.CanonicalJsonException;
 import org.emrsb.core.format.MaskedRecord;
@@ -27,7 +28,12 @@ import org.emrsb.core.format.MaskedRecord;
  *     not masked), and a {@code name} string without any '*' that the profile's name rule would
  *     still change (a name of several units; one unit is a family name alone, which the profile
  *     publishes);</li>
- * <li>an attachment the parties cannot decrypt: one with no wrapped key.</li>
+ * <li>an attachment the parties cannot decrypt: one with no wrapped key;</li>
+ * <li>under a built-in profile with FHIR rules (hipaa-safe-harbor, gbt-37964) and a FHIR R4 body, an element one of the
+ *     profile's fhir rules selects that the rule could not have written (a HumanName, ContactPoint,
+ *     Identifier, address line or instant anywhere; a date with more than its year; a postal code that is
+ *     not a ZIP3), a Patient id or a reference to a Patient that is not a 64-hex pseudonym, or a
+ *     transaction entry's conditional query ({@link FhirMasking}'s check).</li>
  * </ol>
  * It does not find: 15-digit first-generation IDs (no check digit, so too many numbers look like
  * one), an 18-character ID inside a longer run of digits or written with non-ASCII digits, IDs with
@@ -49,6 +55,7 @@ public final class MaskedContent {
     public static Optional<String> leak(MaskedRecord record) {
         return residentId(record.maskedBody())
                 .or(() -> paperProfileFields(record))
+                .or(() -> fhirProfileElements(record))
                 .or(() -> undecryptableAttachment(record.attachments()));
     }
 
@@ -92,6 +99,62 @@ public final class MaskedContent {
                 .or(() -> unmasked(body.get("phone"), PHONE_MASK, "phone"))
                 .or(() -> unmasked(body.get("mobile"), PHONE_MASK, "mobile"))
                 .or(() -> unmaskedName(body.get("name")));
+    }
+
+    /**
+     * Rule 4: a FHIR R4 body under a built-in profile with a fhir section ({@link MaskingPolicy#WITH_FHIR}):
+     * an element one of its rules selects that the rule could not have written (an element it removes, a
+     * full date where it keeps the year, a postal code that is no ZIP3), a Patient id or a reference to a
+     * Patient that is not a pseudonym, or a conditional query left in a transaction entry.
+     */
+    static Optional<String> fhirProfileElements(MaskedRecord record) {
+        if (record.format() != BodyFormat.FHIR_R4) {
+            return Optional.empty();
+        }
+        MaskingPolicy profile = null;
+        for (MaskingPolicy p : FhirProfiles.POLICIES) {
+            if (Arrays.equals(record.policyHash(), p.hash())) {
+                profile = p;
+            }
+        }
+        if (profile == null) {
+            return Optional.empty();
+        }
+        JsonNode body;
+        try {
+            body = CanonicalJson.parse(record.maskedBody());
+        } catch (CanonicalJsonException e) {
+            return Optional.empty();
+        }
+        if (!(body instanceof ObjectNode object)) {
+            return Optional.empty();
+        }
+        String name = profileName(profile);
+        return profile.fhirLeak(object).map(leak -> "FHIR element " + leak + " under profile " + name);
+    }
+
+    private static String profileName(MaskingPolicy p) {
+        return p.id() + " " + p.version();
+    }
+
+    /**
+     * The built-in profiles with FHIR rules, loaded once. Checking uses no key, but a profile with keyed
+     * rules only loads with keys: throwaway ones, which the policy hash does not depend on.
+     */
+    private static final class FhirProfiles {
+        static final List<MaskingPolicy> POLICIES = load();
+
+        private static List<MaskingPolicy> load() {
+            java.util.ArrayList<MaskingPolicy> out = new java.util.ArrayList<>();
+            for (String name : MaskingPolicy.WITH_FHIR) {
+                try {
+                    out.add(MaskingPolicy.named(name, MaskingKeys.derive(new byte[MaskingKeys.KEY_LENGTH])));
+                } catch (PolicyException e) {
+                    throw new IllegalStateException("the built-in profile " + name + " does not load: " + e.getMessage(), e);
+                }
+            }
+            return List.copyOf(out);
+        }
     }
 
     private static Optional<String> unmasked(JsonNode value, String mask, String field) {

@@ -32,7 +32,8 @@ import org.emrsb.core.format.Sha256;
  * {@code validate: resident-id} and {@code description}. Unknown keys are refused; a field has at
  * most one rule and no rule's field lies inside another's. Every error names the rule (its number,
  * from 1), its field and its type. The built-in {@linkplain #paper() paper profile} is itself such a
- * file ({@code paper.yaml} beside this class).
+ * file ({@code paper.yaml} beside this class). An optional {@code fhir} section holds rules for FHIR R4
+ * resources and Bundles ({@link FhirRuleSet}, applied by {@link #fhir()}).
  *
  * <p>The policy's {@linkplain #toJson() JSON form} lists every parameter with its default filled in
  * and a categorical hierarchy's rows inline; its {@linkplain #hash() hash} is SHA-256 over that form's
@@ -46,6 +47,9 @@ public final class MaskingPolicy {
     public static final List<String> RULE_TYPES =
             List.of("keep", "redact", "remove", "generalise", "mask-out", "name", "pseudonymise",
                     "date-shift");
+
+    /** The built-in profiles with a {@code fhir} section. */
+    public static final List<String> WITH_FHIR = List.of("hipaa-safe-harbor", "gbt-37964");
 
     /** The name {@link #named} takes for the built-in paper profile. */
     public static final String PAPER = "paper";
@@ -69,6 +73,9 @@ public final class MaskingPolicy {
     private final boolean rejectInvalidResidentId;
     private final Step[] steps;
     private final byte[] dateShiftKey;
+    private final FhirRuleSet fhirRules;
+    private final FhirMasking fhirMasking;
+    private final FhirMasking fhirChecker;
     private final ObjectNode json;
     private final byte[] hash;
 
@@ -108,6 +115,10 @@ public final class MaskingPolicy {
         this.rejectInvalidResidentId = parsed.rejectInvalidResidentId();
         this.steps = parsed.entries().stream().map(e -> new Step(e, rejectInvalidResidentId)).toArray(Step[]::new);
         this.dateShiftKey = keys.dateShiftKey();
+        this.fhirRules = parsed.fhir();
+        this.fhirMasking = fhirRules != null && keys.hasPseudonymKey()
+                ? new FhirMasking(fhirRules, keys.pseudonymKey(), keys.dateShiftKey()) : null;
+        this.fhirChecker = fhirRules != null ? new FhirMasking(fhirRules, null, null) : null;
         this.json = describe(parsed);
         this.hash = Sha256.hash(CanonicalJson.canonicalize(json));
     }
@@ -214,6 +225,34 @@ public final class MaskingPolicy {
         return Optional.ofNullable(Values.scalarText(subjectField.single(record)));
     }
 
+    /** Whether the policy has a {@code fhir} section, rules for FHIR R4 resources and Bundles. */
+    public boolean hasFhirRules() {
+        return fhirRules != null;
+    }
+
+    /**
+     * The masking of FHIR R4 bodies by the policy's {@code fhir} section (docs/masking.md, "FHIR R4").
+     *
+     * @throws PolicyException if the policy has no {@code fhir} section, or was loaded without the
+     *                         pseudonym key, which every FHIR masking needs (patient references)
+     */
+    public FhirMasking fhir() throws PolicyException {
+        if (fhirRules == null) {
+            throw new PolicyException("policy " + id + " has no fhir section: it masks flat JSON records only "
+                    + "(use hipaa-safe-harbor, or add a fhir section)");
+        }
+        if (fhirMasking == null) {
+            throw new PolicyException("policy " + id + ": masking FHIR needs the pseudonym key for patient references "
+                    + "(set gateway.secret-file in the configuration)");
+        }
+        return fhirMasking;
+    }
+
+    /** What the monitors' check finds in a masked FHIR body under this policy's fhir rules; empty without them. */
+    Optional<String> fhirLeak(ObjectNode maskedBody) {
+        return fhirChecker == null ? Optional.empty() : fhirChecker.leak(maskedBody);
+    }
+
     /** The policy as a document with every default filled in; a fresh copy. Its canonical form is hashed. */
     public ObjectNode toJson() {
         return json.deepCopy();
@@ -276,6 +315,9 @@ public final class MaskingPolicy {
             if (entry.description() != null) {
                 r.put("description", entry.description());
             }
+        }
+        if (parsed.fhir() != null) {
+            parsed.fhir().describe(root.putObject("fhir"));
         }
         return root;
     }

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 final class PolicyReader {
 
     static final long MAX_FILE_SIZE = 4L << 20;
-    private static final Set<String> TOP_LEVEL = Set.of("id", "version", "description", "subjectField", "options", "rules");
+    private static final Set<String> TOP_LEVEL = Set.of("id", "version", "description", "subjectField", "options", "rules", "fhir");
     private static final Set<String> OPTIONS = Set.of("rejectInvalidResidentId");
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
@@ -43,7 +43,7 @@ final class PolicyReader {
 
     /** A checked policy document, ready to build a {@link MaskingPolicy}. */
     record Parsed(String id, String version, String description, FieldPath subjectField,
-            boolean rejectInvalidResidentId, List<Entry> entries) {
+            boolean rejectInvalidResidentId, List<Entry> entries, FhirRuleSet fhir) {
     }
 
     private PolicyReader() {
@@ -123,7 +123,7 @@ final class PolicyReader {
         if (!unknown.isEmpty()) {
             throw new PolicyException(source + ": unknown key" + (unknown.size() > 1 ? "s " : " ")
                     + RuleSpec.quoted(unknown) + " (a policy has 'id', 'version', 'description', 'subjectField', "
-                    + "'options' and 'rules')");
+                    + "'options', 'rules' and 'fhir')");
         }
         String id = text(root, "id", source);
         if (!ID.matcher(id).matches()) {
@@ -189,7 +189,8 @@ final class PolicyReader {
             }
             entries.add(entry);
         }
-        return new Parsed(id, version, description, subject, reject, List.copyOf(entries));
+        FhirRuleSet fhir = root.hasNonNull("fhir") ? FhirRuleSet.read(root.get("fhir"), source, baseDir, keys) : null;
+        return new Parsed(id, version, description, subject, reject, List.copyOf(entries), fhir);
     }
 
     private static Entry rule(JsonNode node, int number, String source, Path baseDir, MaskingKeys keys)
@@ -217,6 +218,35 @@ final class PolicyReader {
         } catch (IllegalArgumentException e) {
             throw spec.error("'field': " + e.getMessage());
         }
+        FieldRule rule = transformation(spec);
+        boolean validate = false;
+        JsonNode v = object.get("validate");
+        if (v != null && !v.isNull()) {
+            if (!v.isTextual() || !v.textValue().equals("resident-id")) {
+                throw spec.error("'validate' must be 'resident-id'");
+            }
+            validate = true;
+        }
+        String description = description(spec);
+        spec.finish();
+        return new Entry(number, path, rule, validate, description);
+    }
+
+    /** A rule's optional description. */
+    static String description(RuleSpec spec) throws PolicyException {
+        JsonNode d = spec.node.get("description");
+        if (d != null && !d.isNull()) {
+            if (!d.isTextual()) {
+                throw spec.error("'description' must be a string");
+            }
+            return d.textValue();
+        }
+        return null;
+    }
+
+    /** The transformation a rule's {@code rule} (and, for generalise, {@code kind}) names, with its parameters. */
+    static FieldRule transformation(RuleSpec spec) throws PolicyException {
+        String type = spec.type;
         FieldRule rule;
         switch (type) {
             case "keep":
@@ -264,24 +294,7 @@ final class PolicyReader {
             default:
                 throw spec.error("unknown rule (rules: " + String.join(", ", MaskingPolicy.RULE_TYPES) + ")");
         }
-        boolean validate = false;
-        JsonNode v = object.get("validate");
-        if (v != null && !v.isNull()) {
-            if (!v.isTextual() || !v.textValue().equals("resident-id")) {
-                throw spec.error("'validate' must be 'resident-id'");
-            }
-            validate = true;
-        }
-        String description = null;
-        JsonNode d = object.get("description");
-        if (d != null && !d.isNull()) {
-            if (!d.isTextual()) {
-                throw spec.error("'description' must be a string");
-            }
-            description = d.textValue();
-        }
-        spec.finish();
-        return new Entry(number, path, rule, validate, description);
+        return rule;
     }
 
     private static String text(ObjectNode root, String key, String source) throws PolicyException {

@@ -26,7 +26,23 @@ final class RuleSpec {
     final MaskingKeys keys;
     private final Set<String> known = new LinkedHashSet<>(List.of("field", "rule", "validate", "description"));
 
+    /** "rule", or "fhir rule" for a rule of a policy's FHIR section. */
+    final String what;
+    /** The key that names what the rule applies to: "field", or "path" for FHIR rules. */
+    final String fieldKey;
+
     RuleSpec(String source, int number, String field, String type, ObjectNode node, Path baseDir, MaskingKeys keys) {
+        this(source, number, field, type, node, baseDir, keys, "rule", "field");
+    }
+
+    RuleSpec(String source, int number, String field, String type, ObjectNode node, Path baseDir, MaskingKeys keys,
+            String what, String fieldKey) {
+        this.what = what;
+        this.fieldKey = fieldKey;
+        if (!fieldKey.equals("field")) {
+            known.remove("field");
+            known.add(fieldKey);
+        }
         this.source = source;
         this.number = number;
         this.field = field;
@@ -41,8 +57,8 @@ final class RuleSpec {
     }
 
     PolicyException error(String problem, Throwable cause) {
-        return new PolicyException(source + ": rule " + number + " (field '" + field + "', rule '" + type + "'): "
-                + problem, number, field, cause);
+        return new PolicyException(source + ": " + what + " " + number + " (" + fieldKey + " '" + field + "', rule '"
+                + type + "'): " + problem, number, field, cause);
     }
 
     private JsonNode get(String key) {

@@ -59,6 +59,11 @@ final class Rules {
         public JsonNode apply(JsonNode value, MaskContext context, String where) {
             return replacement;
         }
+
+        @Override
+        public boolean mayBeOutput(JsonNode value) {
+            return replacement.equals(value);
+        }
     }
 
     /**
@@ -83,6 +88,11 @@ final class Rules {
         @Override
         public JsonNode apply(JsonNode value, MaskContext context, String where) {
             return Values.REMOVED;
+        }
+
+        @Override
+        public boolean mayBeOutput(JsonNode value) {
+            return false;
         }
     }
 

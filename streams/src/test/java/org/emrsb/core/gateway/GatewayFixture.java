@@ -72,10 +72,26 @@ public final class GatewayFixture {
                 Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC), new SecureRandom());
     }
 
+    /** The gateway with another policy (loaded with the gateway secret's masking keys). */
+    public Gateway gateway(MaskingPolicy policy) {
+        return new Gateway(gatewayKeys, new GatewaySecrets(SECRET), policy, directory(),
+                Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC), new SecureRandom());
+    }
+
+    /** A FHIR R4 body from the doctor about the patient, signed by the doctor. */
+    public RawSubmission fhirByDoctor(String id, String body) {
+        return submission(id, BodyFormat.FHIR_R4, body, List.of(), doctor, patient, doctor);
+    }
+
     /** A submission from {@code submitter} to {@code counterparty}, signed by {@code signer}. */
     public RawSubmission submission(String id, String body, List<RawSubmission.Attachment> attachments,
             MemberKeys submitter, MemberKeys counterparty, MemberKeys signer) {
-        RawSubmission unsigned = RawSubmission.of(id, NOW - 10, BodyFormat.FLAT_JSON,
+        return submission(id, BodyFormat.FLAT_JSON, body, attachments, submitter, counterparty, signer);
+    }
+
+    public RawSubmission submission(String id, BodyFormat format, String body, List<RawSubmission.Attachment> attachments,
+            MemberKeys submitter, MemberKeys counterparty, MemberKeys signer) {
+        RawSubmission unsigned = RawSubmission.of(id, NOW - 10, format,
                 body.getBytes(StandardCharsets.UTF_8), attachments, submitter.verifyingKey().bytes(),
                 counterparty.verifyingKey().bytes(), new byte[64]);
         byte[] signature = Signatures.sign(signer.signingKey(), unsigned.body().toBytes());

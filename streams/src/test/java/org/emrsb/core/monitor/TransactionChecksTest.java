@@ -186,6 +186,34 @@ class TransactionChecksTest {
         failsOnly(signedByGateway(MonitorFixture.withAttachments(offloaded.record(), List.of(bare))), "masked-content", true);
     }
 
+    /** The offloaded record with a FHIR body masked by hipaa-safe-harbor (or that body changed by {@code leak}). */
+    private MaskedRecord fhirRecord(java.util.function.UnaryOperator<String> leak) throws Exception {
+        org.emrsb.core.masking.MaskingPolicy hipaa = org.emrsb.core.masking.MaskingPolicy.named(
+                org.emrsb.core.masking.MaskingPolicy.HIPAA_SAFE_HARBOR,
+                org.emrsb.core.masking.MaskingKeys.derive(new byte[32]));
+        String patient;
+        try (java.io.InputStream in = org.emrsb.core.masking.MaskingPolicy.class.getResourceAsStream("fhir/patient.json")) {
+            patient = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        var masked = hipaa.fhir().mask((com.fasterxml.jackson.databind.node.ObjectNode)
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(patient)).masked();
+        String body = new String(org.emrsb.core.format.CanonicalJson.canonicalize(masked),
+                java.nio.charset.StandardCharsets.UTF_8);
+        MaskedRecord r = offloaded.record();
+        return new MaskedRecord(r.submissionId(), r.maskedAt(), org.emrsb.core.format.BodyFormat.FHIR_R4,
+                leak.apply(body).getBytes(java.nio.charset.StandardCharsets.UTF_8), hipaa.id(), hipaa.version(),
+                hipaa.hash(), r.rawCommitment(), r.submitterKey(), r.counterpartyKey(), r.gatewayKey(), r.attachments());
+    }
+
+    @Test
+    void maskedContentAcceptsACorrectlyMaskedFhirPatientAndCatchesASurvivingName() throws Exception {
+        assertSame(CheckOutcome.ACCEPTED, check(signedByGateway(fhirRecord(b -> b))));
+        failsOnly(signedByGateway(fhirRecord(b -> b.replace("\"gender\":", "\"name\":[{\"family\":\"Lopez\"}],\"gender\":"))),
+                "masked-content", true);
+        failsOnly(signedByGateway(fhirRecord(b -> b.replace("\"birthDate\":\"1974\"", "\"birthDate\":\"1974-12-25\""))),
+                "masked-content", true);
+    }
+
     @Test
     void cids() {
         byte[] cid = offloaded.cids().get(0);
