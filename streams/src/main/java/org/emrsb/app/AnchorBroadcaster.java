@@ -144,6 +144,11 @@ final class AnchorBroadcaster implements Runnable, AutoCloseable {
      * PENDING, CONFIRMED), and a record this broadcaster wrote is read back after it already moved on.
      */
     static AnchorRecord further(AnchorRecord held, AnchorRecord read) {
+        if (!held.getHash().equals(read.getHash())) {
+            LOG.error("broadcaster: two anchors {} of wallet {} ({} and {}): two anchor stages use one anchor key; "
+                    + "following the first", held.getSequence(), held.getWallet(), held.getHash(), read.getHash());
+            return held;
+        }
         return read.getStatus().ordinal() >= held.getStatus().ordinal() ? read : held;
     }
 

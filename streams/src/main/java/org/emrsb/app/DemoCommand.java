@@ -109,7 +109,9 @@ final class DemoCommand implements Callable<Integer> {
         String alliance = org.emrsb.core.crypto.Hex.encode(ids.authority().verifyingKey().bytes()).substring(0, 12);
         String applicationId = APPLICATION_PREFIX + alliance;
         String monitorApplicationId = APPLICATION_PREFIX + alliance + "-monitor";
-        String anchorApplicationId = APPLICATION_PREFIX + alliance + "-anchor";
+        // the anchor stage's state is its wallet's: a new anchor key starts a new application
+        String anchorApplicationId = APPLICATION_PREFIX + alliance + "-anchor-"
+                + AnchorSettings.keyFile(config).key().address(AnchorSettings.network(config)).substring(0, 10);
         forgetLocalState(config, applicationId, applicationId + Pipeline.DELEGATES_SUFFIX, monitorApplicationId,
                 anchorApplicationId);
         try (Pipeline monitor = Pipeline.start(config, EnumSet.of(Pipeline.StageRole.MONITOR), monitorApplicationId);

@@ -173,6 +173,11 @@ public final class AnchorTopology {
             this.window = context.getStateStore(Stores.ANCHOR_WINDOW);
             this.unfunded = context.getStateStore(Stores.ANCHOR_UNFUNDED);
             AnchorState current = load();
+            if (!java.util.Arrays.equals(current.wallet(), components.key().hash160())) {
+                throw new IllegalStateException("this application's anchor chain belongs to another anchor key (HASH160 "
+                        + Hex.encode(current.wallet()) + ") than anchor.key-file's " + components.address()
+                        + "; its coins and transactions are that key's. Run a new key under a new application id");
+            }
             LOG.info("anchor stage: next anchor {}, {} blocks in the open window, {} waiting for coins, {} sat in {} "
                     + "coins, every {} to {} ({})", current.nextSequence(), current.windowBlocks(), current.unfunded(),
                     current.balance(), current.coins().size(), components.interval(), components.address(),
@@ -393,7 +398,7 @@ public final class AnchorTopology {
 
         private AnchorState load() {
             byte[] bytes = state.get(STATE_KEY);
-            return bytes == null ? AnchorState.initial() : AnchorState.fromBytes(bytes);
+            return bytes == null ? AnchorState.initial(components.key().hash160()) : AnchorState.fromBytes(bytes);
         }
 
         private void save(AnchorState current) {

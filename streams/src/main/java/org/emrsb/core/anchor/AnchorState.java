@@ -14,7 +14,10 @@ import org.emrsb.core.format.FormatException;
  * window, the anchors sealed while the wallet had no coins for them (a queue of sequences, kept in their
  * own store) and the wallet's coins: the last anchor transaction's change plus any funding not yet spent.
  *
- * <p>Stored bytes, format version 1 (internal to the stage, changelogged): u8 version, u64 nextSequence,
+ * <p>The state names its wallet (the HASH160 of the anchor key): the coins and the chain of transactions
+ * are that key's, so a stage started with another key must not continue it.
+ *
+ * <p>Stored bytes, format version 1 (internal to the stage, changelogged): u8 version, 20 wallet, u64 nextSequence,
  * 32 previousAnchorHash, i64 windowStart ({@link #NO_WINDOW} when no block waits), u32 windowBlocks,
  * u64 firstUnfunded, u32 unfunded, u32 coin count, then per coin 32 txid (internal order), u32 vout,
  * u64 value; all big-endian.
@@ -24,6 +27,7 @@ public final class AnchorState {
     public static final byte FORMAT_VERSION = 1;
     public static final long NO_WINDOW = Long.MIN_VALUE;
 
+    private final byte[] wallet;
     private long nextSequence;
     private byte[] previousAnchorHash;
     private long windowStart;
@@ -32,8 +36,12 @@ public final class AnchorState {
     private int unfunded;
     private final List<SpendableOutput> coins;
 
-    private AnchorState(long nextSequence, byte[] previousAnchorHash, long windowStart, int windowBlocks,
+    private AnchorState(byte[] wallet, long nextSequence, byte[] previousAnchorHash, long windowStart, int windowBlocks,
             long firstUnfunded, int unfunded, List<SpendableOutput> coins) {
+        if (wallet.length != 20) {
+            throw new IllegalArgumentException("a wallet is named by a 20-byte HASH160");
+        }
+        this.wallet = wallet.clone();
         this.nextSequence = nextSequence;
         this.previousAnchorHash = previousAnchorHash.clone();
         this.windowStart = windowStart;
@@ -43,9 +51,14 @@ public final class AnchorState {
         this.coins = new ArrayList<>(coins);
     }
 
-    /** Before the first anchor: sequence 0, a zero previous hash, no window, no coins. */
-    public static AnchorState initial() {
-        return new AnchorState(0, new byte[32], NO_WINDOW, 0, 0, 0, List.of());
+    /** Before the first anchor of the wallet with HASH160 {@code wallet}: sequence 0, a zero previous hash, no window, no coins. */
+    public static AnchorState initial(byte[] wallet) {
+        return new AnchorState(wallet, 0, new byte[32], NO_WINDOW, 0, 0, 0, List.of());
+    }
+
+    /** The HASH160 of the key whose coins and anchor chain these are. */
+    public byte[] wallet() {
+        return wallet.clone();
     }
 
     public long nextSequence() {
@@ -143,8 +156,8 @@ public final class AnchorState {
     }
 
     public byte[] toBytes() {
-        ByteBuffer out = ByteBuffer.allocate(1 + 8 + 32 + 8 + 4 + 8 + 4 + 4 + coins.size() * (32 + 4 + 8));
-        out.put(FORMAT_VERSION).putLong(nextSequence).put(previousAnchorHash).putLong(windowStart).putInt(windowBlocks)
+        ByteBuffer out = ByteBuffer.allocate(1 + 20 + 8 + 32 + 8 + 4 + 8 + 4 + 4 + coins.size() * (32 + 4 + 8));
+        out.put(FORMAT_VERSION).put(wallet).putLong(nextSequence).put(previousAnchorHash).putLong(windowStart).putInt(windowBlocks)
                 .putLong(firstUnfunded).putInt(unfunded).putInt(coins.size());
         for (SpendableOutput coin : coins) {
             out.put(coin.txid()).putInt((int) coin.vout()).putLong(coin.value());
@@ -159,6 +172,8 @@ public final class AnchorState {
             if (version != FORMAT_VERSION) {
                 throw new FormatException("anchor state: unknown format version " + version);
             }
+            byte[] wallet = new byte[20];
+            in.get(wallet);
             long nextSequence = in.getLong();
             byte[] previous = new byte[32];
             in.get(previous);
@@ -179,7 +194,7 @@ public final class AnchorState {
             if (in.hasRemaining()) {
                 throw new FormatException("anchor state: " + in.remaining() + " trailing bytes");
             }
-            return new AnchorState(nextSequence, previous, windowStart, windowBlocks, firstUnfunded, unfunded, coins);
+            return new AnchorState(wallet, nextSequence, previous, windowStart, windowBlocks, firstUnfunded, unfunded, coins);
         } catch (BufferUnderflowException | IllegalArgumentException e) {
             throw new FormatException("anchor state: truncated or invalid (" + e.getMessage() + ")");
         }
