@@ -306,29 +306,13 @@ public final class AnchorTopology {
         }
 
         /** Builds and signs the anchor's transaction; without the coins for it the anchor queues. */
-        private boolean prepare(AnchorState current, AnchorRecord record, long now) {
-            List<SpendableOutput> coins = current.coins();
-            if (coins.isEmpty()) {
-                queue(current, record, "the anchor wallet " + components.address() + " has no coins: ops/emrsb anchor fund");
-                return false;
+        private void prepare(AnchorState current, AnchorRecord record, long now) {
+            Signing signing = sign(current, record);
+            if (signing.transaction() == null) {
+                queue(current, record, signing.shortfall());
+                return;
             }
-            AnchorTransaction signed;
-            try {
-                signed = components.sign(coins, Hex.decode(record.getHash(), 32, "anchor hash"));
-            } catch (InsufficientFundsException e) {
-                queue(current, record, "the anchor wallet " + components.address() + " needs " + e.missing()
-                        + " more satoshi: " + e.getMessage());
-                return false;
-            }
-            current.spentAllInto(signed.change());
-            record.setStatus(AnchorStatus.PREPARED);
-            record.setTx(ByteBuffer.wrap(signed.transaction().toBytes()));
-            record.setTxid(signed.displayTxid());
-            record.setFee(signed.fee());
-            record.setRecordedAt(Instant.ofEpochMilli(now));
-            record.setNote("built and signed; spends " + coins.size() + " coin(s), fee " + signed.fee() + " sat");
-            emit(record, now);
-            return true;
+            prepared(current, record, signing.transaction(), now, "built and signed");
         }
 
         private void queue(AnchorState current, AnchorRecord record, String why) {
@@ -347,26 +331,41 @@ public final class AnchorTopology {
             while (current.unfunded() > 0) {
                 String key = sequenceKey(current.firstUnfunded());
                 AnchorRecord waiting = stored.deserializer().deserialize(Stores.ANCHOR_UNFUNDED, unfunded.get(key));
-                List<SpendableOutput> coins = current.coins();
-                AnchorTransaction signed;
-                try {
-                    signed = components.sign(coins, Hex.decode(waiting.getHash(), 32, "anchor hash"));
-                } catch (InsufficientFundsException e) {
-                    LOG.warn("anchor stage: anchor {} still waits: {} more satoshi needed", waiting.getSequence(),
-                            e.missing());
+                Signing signing = sign(current, waiting);
+                if (signing.transaction() == null) {
+                    LOG.warn("anchor stage: anchor {} still waits: {}", waiting.getSequence(), signing.shortfall());
                     return;
                 }
-                current.spentAllInto(signed.change());
                 current.fundedFirst();
                 unfunded.delete(key);
-                waiting.setStatus(AnchorStatus.PREPARED);
-                waiting.setTx(ByteBuffer.wrap(signed.transaction().toBytes()));
-                waiting.setTxid(signed.displayTxid());
-                waiting.setFee(signed.fee());
-                waiting.setRecordedAt(Instant.ofEpochMilli(now));
-                waiting.setNote("funded; built and signed; spends " + coins.size() + " coin(s), fee " + signed.fee() + " sat");
-                emit(waiting, now);
+                prepared(current, waiting, signing.transaction(), now, "funded; built and signed");
             }
+        }
+
+        /** The anchor's transaction over every coin held, or why the coins do not pay for it. */
+        private Signing sign(AnchorState current, AnchorRecord record) {
+            if (current.coins().isEmpty()) {
+                return new Signing(null, "the anchor wallet " + components.address() + " has no coins: ops/emrsb anchor fund");
+            }
+            try {
+                return new Signing(components.sign(current.coins(), Hex.decode(record.getHash(), 32, "anchor hash")), null);
+            } catch (InsufficientFundsException e) {
+                return new Signing(null, "the anchor wallet " + components.address() + " needs " + e.missing()
+                        + " more satoshi: " + e.getMessage());
+            }
+        }
+
+        /** The anchor is PREPARED with {@code signed}; the wallet now holds its change only. */
+        private void prepared(AnchorState current, AnchorRecord record, AnchorTransaction signed, long now, String how) {
+            int spent = current.coins().size();
+            current.spentAllInto(signed.change());
+            record.setStatus(AnchorStatus.PREPARED);
+            record.setTx(ByteBuffer.wrap(signed.transaction().toBytes()));
+            record.setTxid(signed.displayTxid());
+            record.setFee(signed.fee());
+            record.setRecordedAt(Instant.ofEpochMilli(now));
+            record.setNote(how + "; spends " + spent + " coin(s), fee " + signed.fee() + " sat");
+            emit(record, now);
         }
 
         private AnchorRecord record(AnchorHeader header, byte[] hash, List<AnchorWindow.Block> blocks, long now) {
@@ -409,6 +408,10 @@ public final class AnchorTopology {
     /** The key of an anchor record: {@code <wallet>/<sequence>}. */
     public static String key(AnchorRecord record) {
         return record.getWallet() + "/" + record.getSequence();
+    }
+
+    /** A signed anchor transaction, or (transaction null) why the coins do not pay for one. */
+    private record Signing(AnchorTransaction transaction, String shortfall) {
     }
 
     /** {@code <chain:10>/<height:19>/<hash hex>}: the store iterates in leaf order. */
