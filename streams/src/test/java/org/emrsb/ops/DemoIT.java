@@ -52,6 +52,19 @@ class DemoIT {
                 result.stdout());
         String proof = Files.readString(out.resolve("proof.json"), StandardCharsets.UTF_8);
         assertTrue(proof.contains("\"format\" : \"emrsb-proof/1\"") && proof.contains("\"block\""), proof);
+        // anchored: the complete bundle verified against the node, and its OpenTimestamps export
+        assertTrue(result.stdout().contains("ok    bitcoin.op-return"), result.stdout());
+        assertTrue(result.stdout().contains("ok    bitcoin.height"), "checked against the node's best chain");
+        assertTrue(result.stdout().matches("(?s).*VERIFIED: transaction [0-9a-f]{64} up to Bitcoin regtest block at height \\d+.*"),
+                result.stdout());
+        assertTrue(result.stderr().contains("the demo takes 1 confirmation as final (6 by default)"), result.stderr());
+        org.emrsb.core.proof.ProofBundle bundle = org.emrsb.core.proof.ProofBundle.parse(proof);
+        assertTrue(bundle.has(org.emrsb.core.proof.Part.BITCOIN), proof);
+        byte[] transaction = Files.readAllBytes(out.resolve("transaction.bin"));
+        assertEquals(bundle.transaction().id(), org.emrsb.core.crypto.Hex.encode(org.emrsb.core.format.Sha256.hash(transaction)));
+        org.emrsb.core.proof.OtsTimestamp ots = org.emrsb.core.proof.OtsTimestamp.parse(Files.readAllBytes(out.resolve("proof.ots")));
+        assertEquals(bundle.bitcoin().header().substring(72, 136), org.emrsb.core.crypto.Hex.encode(ots.commitment()),
+                "the .ots leads from the transaction to the Bitcoin header's Merkle root");
     }
 
     @Test
