@@ -64,6 +64,8 @@ final class AnchorBroadcaster implements Runnable, AutoCloseable {
     private final Duration pollInterval;
     private final String transactionalId;
     private final String wallet;
+    private final Duration stuckAfter;
+    private final java.util.Set<Long> reportedStuck = new java.util.HashSet<>();
     private final Map<Long, AnchorRecord> latest = new TreeMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch ready = new CountDownLatch(1);
@@ -76,7 +78,7 @@ final class AnchorBroadcaster implements Runnable, AutoCloseable {
      * @param transactionalId one per alliance: a second broadcaster with it fences the first
      */
     AnchorBroadcaster(EmrsbConfig config, BitcoindClient node, Serde<AnchorRecord> anchors, String wallet, int depth,
-            Duration pollInterval, String transactionalId) {
+            Duration pollInterval, Duration stuckAfter, String transactionalId) {
         if (depth < 1) {
             throw new IllegalArgumentException("anchor.confirmations must be at least 1, was " + depth);
         }
@@ -87,6 +89,7 @@ final class AnchorBroadcaster implements Runnable, AutoCloseable {
         this.pollInterval = pollInterval;
         this.transactionalId = transactionalId;
         this.wallet = wallet;
+        this.stuckAfter = stuckAfter;
     }
 
     @Override
@@ -185,10 +188,27 @@ final class AnchorBroadcaster implements Runnable, AutoCloseable {
             return true;
         }
         long confirmations = status.state() == TransactionStatus.State.CONFIRMED ? status.confirmations() : 0;
+        if (confirmations == 0 && anchor.getStatus() == AnchorStatus.PENDING) {
+            reportIfStuck(anchor);
+        }
         if (anchor.getStatus() == AnchorStatus.PREPARED) {
             write(pending(anchor, confirmations, "the node already holds it"), writer, topic);
         }
         return true;
+    }
+
+    /**
+     * Says once when an anchor has waited in the mempool longer than {@code anchor.stuck-after}: its fee
+     * rate is below what miners take now. The remedy is the operator's (docs/anchoring.md): raise
+     * anchor.fee-rate and restart the stage; the next anchor spends this one's change and pays for both.
+     */
+    private void reportIfStuck(AnchorRecord anchor) {
+        Duration waited = Duration.between(anchor.getRecordedAt(), Instant.now());
+        if (waited.compareTo(stuckAfter) > 0 && reportedStuck.add(anchor.getSequence())) {
+            LOG.warn("broadcaster: anchor {} ({}) has waited unconfirmed for {} at fee {} sat: raise anchor.fee-rate and "
+                    + "restart the anchor stage; the next anchor spends its change and pays for both (child pays for "
+                    + "parent)", anchor.getSequence(), anchor.getTxid(), waited.withNanos(0), anchor.getFee());
+        }
     }
 
     private boolean send(AnchorRecord anchor, KafkaProducer<String, AnchorRecord> writer, String topic)

@@ -71,6 +71,7 @@ record AnchorSettings(AnchorKey key, BitcoinNetwork network, FeeRate feeRate, Du
         return new AnchorBroadcaster(config, node(config), AvroSerdes.<AnchorRecord>registry(config.registry(), false),
                 file.key().address(file.network()),
                 config.integer("anchor.confirmations", 1, 1000), config.duration("anchor.poll-interval"),
+                config.duration("anchor.stuck-after"),
                 applicationId + BROADCASTER_SUFFIX);
     }
 }

@@ -105,8 +105,9 @@ public final class AnchorTopology {
             return key.address(network);
         }
 
-        AnchorTransaction sign(List<SpendableOutput> coins, byte[] anchorHash) throws InsufficientFundsException {
-            return AnchorTransactions.build(coins, anchorHash, key, feeRate);
+        AnchorTransaction sign(List<SpendableOutput> coins, byte[] anchorHash, long parentFee)
+                throws InsufficientFundsException {
+            return AnchorTransactions.build(coins, anchorHash, key, feeRate, parentFee);
         }
 
         /** How often the punctuator looks at the window: a quarter interval, between 100 ms and 1 s. */
@@ -348,7 +349,8 @@ public final class AnchorTopology {
                 return new Signing(null, "the anchor wallet " + components.address() + " has no coins: ops/emrsb anchor fund");
             }
             try {
-                return new Signing(components.sign(current.coins(), Hex.decode(record.getHash(), 32, "anchor hash")), null);
+                return new Signing(components.sign(current.coins(), Hex.decode(record.getHash(), 32, "anchor hash"),
+                        current.parentFee(components.feeRate().satPerKvb())), null);
             } catch (InsufficientFundsException e) {
                 return new Signing(null, "the anchor wallet " + components.address() + " needs " + e.missing()
                         + " more satoshi: " + e.getMessage());
@@ -358,13 +360,16 @@ public final class AnchorTopology {
         /** The anchor is PREPARED with {@code signed}; the wallet now holds its change only. */
         private void prepared(AnchorState current, AnchorRecord record, AnchorTransaction signed, long now, String how) {
             int spent = current.coins().size();
-            current.spentAllInto(signed.change());
+            long parentFee = current.parentFee(components.feeRate().satPerKvb());
+            current.spentAllInto(signed.change(), components.feeRate().satPerKvb(), signed.size());
             record.setStatus(AnchorStatus.PREPARED);
             record.setTx(ByteBuffer.wrap(signed.transaction().toBytes()));
             record.setTxid(signed.displayTxid());
             record.setFee(signed.fee());
             record.setRecordedAt(Instant.ofEpochMilli(now));
-            record.setNote(how + "; spends " + spent + " coin(s), fee " + signed.fee() + " sat");
+            record.setNote(how + "; spends " + spent + " coin(s), fee " + signed.fee() + " sat at " + components.feeRate()
+                    + (parentFee > 0 ? ", of which " + parentFee + " sat pay for the previous anchor at the raised rate"
+                            : ""));
             emit(record, now);
         }
 

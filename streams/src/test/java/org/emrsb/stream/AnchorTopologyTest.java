@@ -286,7 +286,7 @@ class AnchorTopologyTest {
                 BitcoinNetwork.REGTEST, FeeRate.ofSatPerVbyte(2), INTERVAL, java.util.Optional.empty());
         try {
             var tx = rebuilt.sign(List.of(org.emrsb.core.bitcoin.SpendableOutput.ofDisplayTxid(FUNDING_TXID, 0, 50_000)),
-                    Hex.decode(anchor.getHash(), 32, "hash"));
+                    Hex.decode(anchor.getHash(), 32, "hash"), 0);
             assertArrayEquals(AvroMapping.bytes(anchor.getTx()), tx.transaction().toBytes());
         } catch (Exception e) {
             throw new AssertionError(e);

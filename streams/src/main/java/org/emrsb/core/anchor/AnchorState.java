@@ -19,8 +19,11 @@ import org.emrsb.core.format.FormatException;
  *
  * <p>Stored bytes, format version 1 (internal to the stage, changelogged): u8 version, 20 wallet, u64 nextSequence,
  * 32 previousAnchorHash, i64 windowStart ({@link #NO_WINDOW} when no block waits), u32 windowBlocks,
- * u64 firstUnfunded, u32 unfunded, u32 coin count, then per coin 32 txid (internal order), u32 vout,
- * u64 value; all big-endian.
+ * u64 firstUnfunded, u32 unfunded, u64 tipFeeRate (sat/kvB), u32 tipSize (bytes), u32 coin count, then per
+ * coin 32 txid (internal order), u32 vout, u64 value; all big-endian.
+ *
+ * <p>The tip is the last anchor transaction: its fee rate and size let the next one pay for it when the
+ * configured rate has risen since (child pays for parent).
  */
 public final class AnchorState {
 
@@ -34,10 +37,12 @@ public final class AnchorState {
     private int windowBlocks;
     private long firstUnfunded;
     private int unfunded;
+    private long tipFeeRate;
+    private int tipSize;
     private final List<SpendableOutput> coins;
 
     private AnchorState(byte[] wallet, long nextSequence, byte[] previousAnchorHash, long windowStart, int windowBlocks,
-            long firstUnfunded, int unfunded, List<SpendableOutput> coins) {
+            long firstUnfunded, int unfunded, long tipFeeRate, int tipSize, List<SpendableOutput> coins) {
         if (wallet.length != 20) {
             throw new IllegalArgumentException("a wallet is named by a 20-byte HASH160");
         }
@@ -48,12 +53,14 @@ public final class AnchorState {
         this.windowBlocks = windowBlocks;
         this.firstUnfunded = firstUnfunded;
         this.unfunded = unfunded;
+        this.tipFeeRate = tipFeeRate;
+        this.tipSize = tipSize;
         this.coins = new ArrayList<>(coins);
     }
 
     /** Before the first anchor of the wallet with HASH160 {@code wallet}: sequence 0, a zero previous hash, no window, no coins. */
     public static AnchorState initial(byte[] wallet) {
-        return new AnchorState(wallet, 0, new byte[32], NO_WINDOW, 0, 0, 0, List.of());
+        return new AnchorState(wallet, 0, new byte[32], NO_WINDOW, 0, 0, 0, 0, 0, List.of());
     }
 
     /** The HASH160 of the key whose coins and anchor chain these are. */
@@ -149,16 +156,34 @@ public final class AnchorState {
         return true;
     }
 
-    /** Every coin was spent by an anchor transaction whose change is {@code change}. */
-    public void spentAllInto(SpendableOutput change) {
+    /**
+     * Every coin was spent by an anchor transaction of {@code size} bytes at {@code feeRate} sat/kvB whose
+     * change is {@code change}: the new tip.
+     */
+    public void spentAllInto(SpendableOutput change, long feeRate, int size) {
         coins.clear();
         coins.add(change);
+        tipFeeRate = feeRate;
+        tipSize = size;
+    }
+
+    /**
+     * What the next anchor adds to its fee at {@code feeRate} sat/kvB so that with the tip (its parent, if
+     * still unconfirmed) the pair pays that rate: {@code ceil((feeRate - tipFeeRate) * tipSize / 1000)}, or
+     * 0 when the rate did not rise. Paid whether or not the tip has confirmed meanwhile (the stage does
+     * not ask the node): once, after a raise.
+     */
+    public long parentFee(long feeRate) {
+        if (feeRate <= tipFeeRate || tipSize == 0) {
+            return 0;
+        }
+        return Math.addExact(Math.multiplyExact(feeRate - tipFeeRate, (long) tipSize), 999L) / 1000L;
     }
 
     public byte[] toBytes() {
-        ByteBuffer out = ByteBuffer.allocate(1 + 20 + 8 + 32 + 8 + 4 + 8 + 4 + 4 + coins.size() * (32 + 4 + 8));
+        ByteBuffer out = ByteBuffer.allocate(1 + 20 + 8 + 32 + 8 + 4 + 8 + 4 + 8 + 4 + 4 + coins.size() * (32 + 4 + 8));
         out.put(FORMAT_VERSION).put(wallet).putLong(nextSequence).put(previousAnchorHash).putLong(windowStart).putInt(windowBlocks)
-                .putLong(firstUnfunded).putInt(unfunded).putInt(coins.size());
+                .putLong(firstUnfunded).putInt(unfunded).putLong(tipFeeRate).putInt(tipSize).putInt(coins.size());
         for (SpendableOutput coin : coins) {
             out.put(coin.txid()).putInt((int) coin.vout()).putLong(coin.value());
         }
@@ -181,6 +206,8 @@ public final class AnchorState {
             int windowBlocks = in.getInt();
             long firstUnfunded = in.getLong();
             int unfunded = in.getInt();
+            long tipFeeRate = in.getLong();
+            int tipSize = in.getInt();
             int count = in.getInt();
             if (count < 0 || count > in.remaining() / 44) {
                 throw new FormatException("anchor state: " + count + " coins do not fit in " + in.remaining() + " bytes");
@@ -194,7 +221,8 @@ public final class AnchorState {
             if (in.hasRemaining()) {
                 throw new FormatException("anchor state: " + in.remaining() + " trailing bytes");
             }
-            return new AnchorState(wallet, nextSequence, previous, windowStart, windowBlocks, firstUnfunded, unfunded, coins);
+            return new AnchorState(wallet, nextSequence, previous, windowStart, windowBlocks, firstUnfunded, unfunded, tipFeeRate,
+                    tipSize, coins);
         } catch (BufferUnderflowException | IllegalArgumentException e) {
             throw new FormatException("anchor state: truncated or invalid (" + e.getMessage() + ")");
         }

@@ -44,6 +44,19 @@ public final class AnchorTransactions {
      */
     public static AnchorTransaction build(List<SpendableOutput> inputs, byte[] anchorHash, AnchorKey key,
                                           FeeRate feeRate) throws InsufficientFundsException {
+        return build(inputs, anchorHash, key, feeRate, 0);
+    }
+
+    /**
+     * As {@link #build(List, byte[], AnchorKey, FeeRate)}, paying {@code parentFee} satoshi more than its
+     * own size needs at {@code feeRate}: child pays for parent, when an input is the change of an
+     * unconfirmed transaction that paid less than {@code feeRate}, so that miners take both together.
+     */
+    public static AnchorTransaction build(List<SpendableOutput> inputs, byte[] anchorHash, AnchorKey key,
+                                          FeeRate feeRate, long parentFee) throws InsufficientFundsException {
+        if (parentFee < 0) {
+            throw new IllegalArgumentException("a parent's fee share is not negative, was " + parentFee);
+        }
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(feeRate, "feeRate");
         if (anchorHash == null || anchorHash.length != 32) {
@@ -66,7 +79,7 @@ public final class AnchorTransactions {
         if (available > BitcoinTransaction.MAX_MONEY) {
             throw new IllegalArgumentException("the inputs hold more than " + BitcoinTransaction.MAX_MONEY + " satoshi");
         }
-        long fee = feeRate.feeFor(maxSize(spent.size(), key));
+        long fee = Math.addExact(feeRate.feeFor(maxSize(spent.size(), key)), parentFee);
         long change = available - fee;
         if (change < DUST_LIMIT) {
             throw new InsufficientFundsException(available, fee, DUST_LIMIT);

@@ -91,6 +91,18 @@ class AnchorTransactionsTest {
     }
 
     @Test
+    void aParentsShareIsAddedToTheFeeAndTakenFromTheChange() throws Exception {
+        AnchorTransaction alone = AnchorTransactions.build(List.of(FIRST), ANCHOR, KEY, RATE);
+        AnchorTransaction paying = AnchorTransactions.build(List.of(FIRST), ANCHOR, KEY, RATE, 705);
+        assertEquals(alone.fee() + 705, paying.fee());
+        assertEquals(alone.change().value() - 705, paying.change().value());
+        assertEquals(alone, AnchorTransactions.build(List.of(FIRST), ANCHOR, KEY, RATE, 0));
+        assertThrows(IllegalArgumentException.class, () -> AnchorTransactions.build(List.of(FIRST), ANCHOR, KEY, RATE, -1));
+        assertThrows(InsufficientFundsException.class,
+                () -> AnchorTransactions.build(List.of(FIRST), ANCHOR, KEY, RATE, FIRST.value()));
+    }
+
+    @Test
     void deterministicAndPinned() throws Exception {
         AnchorTransaction a = AnchorTransactions.build(List.of(FIRST, SECOND), ANCHOR, KEY, RATE);
         AnchorTransaction b = AnchorTransactions.build(List.of(FIRST, SECOND), ANCHOR.clone(), AnchorKey.fromBytes(KEY.privateKeyBytes()), RATE);
