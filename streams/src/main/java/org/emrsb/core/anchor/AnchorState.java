@@ -17,7 +17,8 @@ import org.emrsb.core.format.FormatException;
  * <p>The state names its wallet (the HASH160 of the anchor key): the coins and the chain of transactions
  * are that key's, so a stage started with another key must not continue it.
  *
- * <p>Stored bytes, format version 1 (internal to the stage, changelogged): u8 version, 20 wallet, u64 nextSequence,
+ * <p>Stored bytes, format version 2 (internal to the stage, changelogged; version 1, without the tip's
+ * rate and size, is still read): u8 version, 20 wallet, u64 nextSequence,
  * 32 previousAnchorHash, i64 windowStart ({@link #NO_WINDOW} when no block waits), u32 windowBlocks,
  * u64 firstUnfunded, u32 unfunded, u64 tipFeeRate (sat/kvB), u32 tipSize (bytes), u32 coin count, then per
  * coin 32 txid (internal order), u32 vout, u64 value; all big-endian.
@@ -27,7 +28,7 @@ import org.emrsb.core.format.FormatException;
  */
 public final class AnchorState {
 
-    public static final byte FORMAT_VERSION = 1;
+    public static final byte FORMAT_VERSION = 2;
     public static final long NO_WINDOW = Long.MIN_VALUE;
 
     private final byte[] wallet;
@@ -194,7 +195,7 @@ public final class AnchorState {
         try {
             ByteBuffer in = ByteBuffer.wrap(bytes);
             byte version = in.get();
-            if (version != FORMAT_VERSION) {
+            if (version != 1 && version != FORMAT_VERSION) {
                 throw new FormatException("anchor state: unknown format version " + version);
             }
             byte[] wallet = new byte[20];
@@ -206,8 +207,8 @@ public final class AnchorState {
             int windowBlocks = in.getInt();
             long firstUnfunded = in.getLong();
             int unfunded = in.getInt();
-            long tipFeeRate = in.getLong();
-            int tipSize = in.getInt();
+            long tipFeeRate = version == 1 ? 0 : in.getLong();
+            int tipSize = version == 1 ? 0 : in.getInt();
             int count = in.getInt();
             if (count < 0 || count > in.remaining() / 44) {
                 throw new FormatException("anchor state: " + count + " coins do not fit in " + in.remaining() + " bytes");

@@ -49,7 +49,7 @@ class AnchorStateTest {
         // version, wallet, next sequence, previous hash, window start, window blocks, first unfunded, unfunded,
         // tip fee rate, tip size, coin count, then the coins
         assertEquals(1 + 20 + 8 + 32 + 8 + 4 + 8 + 4 + 8 + 4 + 4 + 2 * 44, bytes.length);
-        assertEquals("01" + "11".repeat(20) + "0000000000000001", Hex.encode(Arrays.copyOf(bytes, 29)));
+        assertEquals("02" + "11".repeat(20) + "0000000000000001", Hex.encode(Arrays.copyOf(bytes, 29)));
         assertEquals(state, AnchorState.fromBytes(bytes));
         AnchorState back = AnchorState.fromBytes(bytes);
         assertEquals(1, back.nextSequence());
@@ -70,8 +70,23 @@ class AnchorStateTest {
         }
         assertThrows(FormatException.class, () -> AnchorState.fromBytes(Arrays.copyOf(bytes, bytes.length + 1)));
         byte[] version = bytes.clone();
-        version[0] = 2;
+        version[0] = 3;
         assertThrows(FormatException.class, () -> AnchorState.fromBytes(version));
+    }
+
+    @Test
+    void versionOneWithoutTheTipIsStillRead() {
+        AnchorState state = busy();
+        byte[] v2 = state.toBytes();
+        int tipAt = 1 + 20 + 8 + 32 + 8 + 4 + 8 + 4;
+        byte[] v1 = new byte[v2.length - 12];
+        System.arraycopy(v2, 0, v1, 0, tipAt);
+        System.arraycopy(v2, tipAt + 12, v1, tipAt, v2.length - tipAt - 12);
+        v1[0] = 1;
+        AnchorState back = AnchorState.fromBytes(v1);
+        assertEquals(state.coins(), back.coins());
+        assertEquals(state.nextSequence(), back.nextSequence());
+        assertEquals(0, back.parentFee(50_000), "no tip known: nothing to pay for");
     }
 
     @Test
