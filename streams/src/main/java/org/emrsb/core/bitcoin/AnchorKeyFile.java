@@ -84,25 +84,14 @@ public record AnchorKeyFile(BitcoinNetwork network, AnchorKey key) {
      * @throws IOException      if the file cannot be read
      */
     public static AnchorKeyFile read(Path path) throws IOException {
-        String source = "anchor key file " + path;
-        return fromJson(KeyFileJson.readAtMost(path, MAX_FILE_SIZE, "anchor key file", source), source);
+        return KeyFileJson.read(path, "anchor key file", MAX_FILE_SIZE, AnchorKeyFile::fromJson);
     }
 
     /** Parses and validates {@code emrsb-anchor-key/1} JSON; {@code source} names it in errors. */
     static AnchorKeyFile fromJson(byte[] content, String source) throws KeyFileException {
         JsonNode root = KeyFileJson.parseObject(content, source, FIELDS, FORMAT);
-        BitcoinNetwork network;
-        try {
-            network = BitcoinNetwork.fromId(KeyFileJson.text(root, F_NETWORK, source));
-        } catch (IllegalArgumentException e) {
-            throw new KeyFileException(source, F_NETWORK, e.getMessage());
-        }
-        AnchorKey key;
-        try {
-            key = AnchorKey.fromWif(KeyFileJson.text(root, F_WIF, source), network);
-        } catch (IllegalArgumentException e) {
-            throw new KeyFileException(source, F_WIF, e.getMessage());
-        }
+        BitcoinNetwork network = KeyFileJson.decoded(root, F_NETWORK, source, BitcoinNetwork::fromId);
+        AnchorKey key = KeyFileJson.decoded(root, F_WIF, source, wif -> AnchorKey.fromWif(wif, network));
         String address = KeyFileJson.text(root, F_ADDRESS, source);
         if (!key.address(network).equals(address)) {
             throw new KeyFileException(source, F_ADDRESS, "\"" + address + "\" is not the " + network

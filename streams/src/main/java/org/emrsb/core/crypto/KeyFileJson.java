@@ -18,6 +18,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The conventions every JSON key file shares ({@code emrsb-key/1}, {@code emrsb-anchor-key/1}; see
@@ -95,20 +96,27 @@ public final class KeyFileJson {
         file.setWritable(true, true);
     }
 
+    /** Parses a key file's content; {@code source} names the file in errors. */
+    @FunctionalInterface
+    public interface Parser<T> {
+        T parse(byte[] content, String source) throws KeyFileException;
+    }
+
     /**
-     * The bytes of the file at {@code path}.
+     * Reads the file at {@code path} and parses it with {@code parser}, naming it "{@code kind path}" in
+     * errors.
      *
-     * @param kind    what the file is ("key file"), for the error message
-     * @param source  names the file in errors
-     * @throws KeyFileException if the file is larger than {@code maxSize} bytes
+     * @param kind what the file is ("key file")
+     * @throws KeyFileException if the file is larger than {@code maxSize} bytes or does not parse
      * @throws IOException      if the file cannot be read
      */
-    public static byte[] readAtMost(Path path, int maxSize, String kind, String source) throws IOException {
+    public static <T> T read(Path path, String kind, int maxSize, Parser<T> parser) throws IOException {
+        String source = kind + " " + path;
         long size = Files.size(path);
         if (size > maxSize) {
             throw new KeyFileException(source, null, size + " bytes is larger than any " + kind + " (" + maxSize + ")");
         }
-        return Files.readAllBytes(path);
+        return parser.parse(Files.readAllBytes(path), source);
     }
 
     /**
@@ -158,5 +166,21 @@ public final class KeyFileJson {
                     + node.getNodeType().name().toLowerCase(Locale.ROOT));
         }
         return node.textValue();
+    }
+
+    /**
+     * The string value of {@code field} decoded by {@code decode}, whose {@link IllegalArgumentException}
+     * becomes a {@link KeyFileException} naming the field.
+     *
+     * @throws KeyFileException if the field is missing, not a string, or does not decode
+     */
+    public static <T> T decoded(JsonNode root, String field, String source, Function<String, T> decode)
+            throws KeyFileException {
+        String value = text(root, field, source);
+        try {
+            return decode.apply(value);
+        } catch (IllegalArgumentException e) {
+            throw new KeyFileException(source, field, e.getMessage());
+        }
     }
 }

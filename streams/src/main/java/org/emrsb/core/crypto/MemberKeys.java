@@ -102,19 +102,13 @@ public final class MemberKeys {
      * @throws IOException      if the file cannot be read
      */
     public static MemberKeys read(Path path) throws IOException {
-        String source = "key file " + path;
-        return fromJson(KeyFileJson.readAtMost(path, MAX_FILE_SIZE, "key file", source), source);
+        return KeyFileJson.read(path, "key file", MAX_FILE_SIZE, MemberKeys::fromJson);
     }
 
     /** Parses and validates the {@code emrsb-key/1} JSON in {@code content}; {@code source} names it in errors. */
     static MemberKeys fromJson(byte[] content, String source) throws KeyFileException {
         JsonNode root = KeyFileJson.parseObject(content, source, FIELDS, FORMAT);
-        Role role;
-        try {
-            role = Role.fromId(KeyFileJson.text(root, F_ROLE, source));
-        } catch (IllegalArgumentException e) {
-            throw new KeyFileException(source, F_ROLE, e.getMessage());
-        }
+        Role role = KeyFileJson.decoded(root, F_ROLE, source, Role::fromId);
         SigningKey signingKey = SigningKey.fromSeed(hex32(root, F_ED_SEED, source));
         byte[] edPublic = hex32(root, F_ED_PUBLIC, source);
         if (!signingKey.verifyingKey().equals(publicOrNull(edPublic))) {
@@ -139,12 +133,7 @@ public final class MemberKeys {
     }
 
     private static byte[] hex32(JsonNode root, String field, String source) throws KeyFileException {
-        String value = KeyFileJson.text(root, field, source);
-        try {
-            return Hex.decode(value, 32, "32-byte hex value");
-        } catch (IllegalArgumentException e) {
-            throw new KeyFileException(source, field, e.getMessage());
-        }
+        return KeyFileJson.decoded(root, field, source, value -> Hex.decode(value, 32, "32-byte hex value"));
     }
 
     /**
