@@ -19,7 +19,10 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.emrsb.core.masking.FhirMaskResult;
 import org.emrsb.core.masking.FhirMasking;
 import org.emrsb.core.masking.MaskResult;
@@ -119,50 +122,13 @@ final class MaskCommand implements Callable<Integer> {
      * to {@code err}.
      */
     static Summary run(MaskingPolicy policy, BufferedReader in, Writer out, PrintWriter err) throws IOException {
-        int masked = 0;
-        int bad = 0;
-        int warnings = 0;
-        int number = 0;
-        String line;
-        while ((line = in.readLine()) != null) {
-            number++;
-            if (line.isBlank()) {
-                continue;
-            }
-            ObjectNode record;
-            try {
-                record = parse(line);
-            } catch (IllegalArgumentException e) {
-                err.println("line " + number + ": " + e.getMessage());
-                bad++;
-                continue;
-            }
+        return maskLines(in, out, err, record -> {
             MaskResult result = policy.mask(record);
-            for (String warning : result.warnings()) {
-                if (!result.rejection().filter(warning::equals).isPresent()) {
-                    err.println("line " + number + ": " + warning);
-                    warnings++;
-                }
-            }
-            if (result.rejected()) {
-                err.println("line " + number + ": rejected: " + result.rejection().get());
-                bad++;
-                continue;
-            }
-            try {
-                out.write(JSON.writeValueAsString(result.masked()));
-            } catch (JsonProcessingException e) {
-                throw new UncheckedIOException(e);
-            }
-            out.write('\n');
-            masked++;
-            if (!in.ready()) {
-                out.flush(); // interactive or piped input: do not hold records back
-            }
-        }
-        out.flush();
-        err.flush();
-        return new Summary(masked, bad, warnings);
+            List<String> warnings = result.warnings().stream()
+                    .filter(warning -> !result.rejection().filter(warning::equals).isPresent())
+                    .toList();
+            return new LineOutcome(result.masked(), warnings, result.rejection().map(reason -> "rejected: " + reason));
+        });
     }
 
     /**
@@ -171,6 +137,33 @@ final class MaskCommand implements Callable<Integer> {
      * resource, or names no patient (the gateway refuses those), is a bad line.
      */
     static Summary runFhir(FhirMasking fhir, BufferedReader in, Writer out, PrintWriter err) throws IOException {
+        return maskLines(in, out, err, record -> {
+            if (!FhirMasking.isResource(record)) {
+                return new LineOutcome(null, List.of(),
+                        Optional.of("expected a FHIR resource or Bundle (an object with a resourceType)"));
+            }
+            FhirMaskResult result = fhir.mask(record);
+            Optional<String> noPatient = result.patientPseudonym().isPresent() ? Optional.empty()
+                    : Optional.of("rejected: names no patient (a Patient with an id or identifier, or a "
+                            + "subject or patient reference to one)");
+            return new LineOutcome(result.masked(), result.warnings(), noPatient);
+        });
+    }
+
+    /**
+     * What masking one record gave: warnings to report, then either the masked record or why the line is
+     * bad (reported as is after its line number).
+     */
+    private record LineOutcome(ObjectNode masked, List<String> warnings, Optional<String> badLine) {
+    }
+
+    /**
+     * Runs {@code masker} on every non-blank line of {@code in} that is a JSON object: masked records to
+     * {@code out} one per line (flushed whenever no more input is ready, so interactive and piped input
+     * is not held back), warnings and bad lines to {@code err}, each prefixed with its line number.
+     */
+    private static Summary maskLines(BufferedReader in, Writer out, PrintWriter err,
+            Function<ObjectNode, LineOutcome> masker) throws IOException {
         int masked = 0;
         int bad = 0;
         int warnings = 0;
@@ -189,28 +182,17 @@ final class MaskCommand implements Callable<Integer> {
                 bad++;
                 continue;
             }
-            if (!FhirMasking.isResource(record)) {
-                err.println("line " + number + ": expected a FHIR resource or Bundle (an object with a resourceType)");
-                bad++;
-                continue;
-            }
-            FhirMaskResult result = fhir.mask(record);
-            for (String warning : result.warnings()) {
+            LineOutcome outcome = masker.apply(record);
+            for (String warning : outcome.warnings()) {
                 err.println("line " + number + ": " + warning);
                 warnings++;
             }
-            if (result.patientPseudonym().isEmpty()) {
-                err.println("line " + number + ": rejected: names no patient (a Patient with an id or identifier, or a "
-                        + "subject or patient reference to one)");
+            if (outcome.badLine().isPresent()) {
+                err.println("line " + number + ": " + outcome.badLine().get());
                 bad++;
                 continue;
             }
-            try {
-                out.write(JSON.writeValueAsString(result.masked()));
-            } catch (JsonProcessingException e) {
-                throw new UncheckedIOException(e);
-            }
-            out.write('\n');
+            writeRecord(out, outcome.masked());
             masked++;
             if (!in.ready()) {
                 out.flush();
@@ -219,6 +201,15 @@ final class MaskCommand implements Callable<Integer> {
         out.flush();
         err.flush();
         return new Summary(masked, bad, warnings);
+    }
+
+    private static void writeRecord(Writer out, ObjectNode record) throws IOException {
+        try {
+            out.write(JSON.writeValueAsString(record));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+        out.write('\n');
     }
 
     /** One line as a JSON object; the reason, without the line's content, otherwise. */

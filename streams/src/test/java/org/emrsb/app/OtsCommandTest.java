@@ -1,5 +1,6 @@
 package org.emrsb.app;
 
+import static org.emrsb.app.CommandRun.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -28,28 +29,9 @@ class OtsCommandTest {
     @TempDir
     Path dir;
 
-    record Result(int exit, String out, String err) {
-    }
-
     @BeforeAll
     static void build() {
         fx = new ProofFixture();
-    }
-
-    private static Result run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
-        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
-            int exit = Main.run(args);
-            return new Result(exit, outBytes.toString(StandardCharsets.UTF_8), errBytes.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
     }
 
     private Path bundleFile(ProofBundle bundle) throws IOException {
@@ -62,7 +44,7 @@ class OtsCommandTest {
     void writesTheOtsAndTheTransactionBytes() throws IOException {
         Path ots = dir.resolve("proof.ots");
         Path tx = dir.resolve("transaction.bin");
-        Result r = run("ots", "--bundle", bundleFile(fx.bundle()).toString(), "--out", ots.toString(),
+        CommandRun r = run("ots", "--bundle", bundleFile(fx.bundle()).toString(), "--out", ots.toString(),
                 "--transaction-out", tx.toString());
         assertEquals(0, r.exit(), r.toString());
         OtsTimestamp read = OtsTimestamp.parse(Files.readAllBytes(ots));
@@ -77,7 +59,7 @@ class OtsCommandTest {
     @Test
     void aBundleWithoutBitcoinIsNotYet() throws IOException {
         Path ots = dir.resolve("proof.ots");
-        Result r = run("ots", "--bundle", bundleFile(fx.bundle(Part.ANCHOR)).toString(), "--out", ots.toString());
+        CommandRun r = run("ots", "--bundle", bundleFile(fx.bundle(Part.ANCHOR)).toString(), "--out", ots.toString());
         assertEquals(1, r.exit(), r.toString());
         assertTrue(r.err().contains("the bundle has no Bitcoin part (its anchor's Bitcoin transaction is not mined yet)"),
                 r.err());
@@ -94,7 +76,7 @@ class OtsCommandTest {
                         b.path(), b.delegateKey(), signature, b.delegateCertificate(), b.verdicts()),
                 good.anchor(), good.bitcoin());
         Path ots = dir.resolve("proof.ots");
-        Result r = run("ots", "--bundle", bundleFile(bad).toString(), "--out", ots.toString());
+        CommandRun r = run("ots", "--bundle", bundleFile(bad).toString(), "--out", ots.toString());
         assertEquals(1, r.exit(), r.toString());
         assertTrue(r.err().contains("does not verify: step block.delegate-signature failed"), r.err());
         assertFalse(Files.exists(ots));

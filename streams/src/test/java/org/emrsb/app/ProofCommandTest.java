@@ -1,15 +1,13 @@
 package org.emrsb.app;
 
+import static org.emrsb.app.CommandRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.emrsb.core.proof.Part;
 import org.emrsb.core.proof.ProofBundle;
@@ -25,29 +23,10 @@ class ProofCommandTest {
     @TempDir
     Path dir;
 
-    record Result(int exit, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
-        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
-            int exit = Main.run(args);
-            return new Result(exit, outBytes.toString(StandardCharsets.UTF_8), errBytes.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
-
     @Test
     void anythingButATransactionIdIsRefused() {
         Path file = dir.resolve("proof.json");
-        Result r = run("proof", ID.toUpperCase(java.util.Locale.ROOT), "--out", file.toString(), "--endpoint",
+        CommandRun r = run("proof", ID.toUpperCase(java.util.Locale.ROOT), "--out", file.toString(), "--endpoint",
                 "http://127.0.0.1:9");
         assertEquals(2, r.exit(), r.toString());
         assertTrue(r.err().contains("is not a transaction id (64 lowercase hex characters)"), r.err());
@@ -57,11 +36,11 @@ class ProofCommandTest {
     @Test
     void anUnreachableOrInvalidEndpointIsExit2() throws IOException {
         Path file = dir.resolve("proof.json");
-        Result unreachable = run("proof", ID, "--out", file.toString(), "--endpoint", "http://127.0.0.1:" + freePort());
+        CommandRun unreachable = run("proof", ID, "--out", file.toString(), "--endpoint", "http://127.0.0.1:" + freePort());
         assertEquals(2, unreachable.exit(), unreachable.toString());
         assertTrue(unreachable.err().startsWith("error: cannot reach the query endpoint http://127.0.0.1:"),
                 unreachable.err());
-        Result invalid = run("proof", ID, "--out", file.toString(), "--endpoint", "ftp://127.0.0.1:9");
+        CommandRun invalid = run("proof", ID, "--out", file.toString(), "--endpoint", "ftp://127.0.0.1:9");
         assertEquals(2, invalid.exit(), invalid.toString());
         assertTrue(invalid.err().contains("is not http://HOST:PORT"), invalid.err());
         assertEquals(2, run("proof", ID).exit(), "--out is required");

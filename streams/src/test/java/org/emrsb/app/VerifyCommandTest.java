@@ -1,15 +1,13 @@
 package org.emrsb.app;
 
+import static org.emrsb.app.CommandRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,29 +30,9 @@ class VerifyCommandTest {
     @TempDir
     Path dir;
 
-    /** What one run printed and returned. */
-    record Result(int exit, String out, String err) {
-    }
-
     @BeforeAll
     static void build() {
         fx = new ProofFixture();
-    }
-
-    private static Result run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
-        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
-            int exit = Main.run(args);
-            return new Result(exit, outBytes.toString(StandardCharsets.UTF_8), errBytes.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
     }
 
     private Path write(String name, String content) throws IOException {
@@ -71,7 +49,7 @@ class VerifyCommandTest {
         return write("edited.json", tree.toPrettyString());
     }
 
-    private static void assertFailedAt(Result r, String step) {
+    private static void assertFailedAt(CommandRun r, String step) {
         assertEquals(1, r.exit(), r.toString());
         assertTrue(r.out().contains("NOT VERIFIED: step " + step + " failed"), r.out());
         assertTrue(r.err().contains("verification failed at step " + step), r.err());
@@ -79,7 +57,7 @@ class VerifyCommandTest {
 
     @Test
     void theCompleteBundleVerifies() throws IOException {
-        Result r = run("verify", write(fx.bundle()).toString());
+        CommandRun r = run("verify", write(fx.bundle()).toString());
         assertEquals(0, r.exit(), r.toString());
         List<String> lines = r.out().lines().toList();
         assertEquals(39, lines.size(), r.out());
@@ -94,12 +72,12 @@ class VerifyCommandTest {
     void requireBlockAcceptsABundleThatEndsAtTheBlock() throws IOException {
         Path file = write(fx.bundle(Part.BLOCK));
         assertEquals(0, run("verify", file.toString(), "--require", "block").exit());
-        Result dflt = run("verify", file.toString());
+        CommandRun dflt = run("verify", file.toString());
         assertFailedAt(dflt, "bundle.parts");
         assertTrue(dflt.out().contains("anchor part missing"), dflt.out());
         Path upToAnchor = write(fx.bundle(Part.ANCHOR));
         assertEquals(0, run("verify", upToAnchor.toString(), "--require", "anchor").exit());
-        Result r = run("verify", upToAnchor.toString(), "--require", "bitcoin");
+        CommandRun r = run("verify", upToAnchor.toString(), "--require", "bitcoin");
         assertFailedAt(r, "bundle.parts");
         assertTrue(r.out().contains("bitcoin part missing"), r.out());
     }
@@ -108,27 +86,27 @@ class VerifyCommandTest {
     void uppercaseHexFailsWithExit1NamingTheField() throws IOException {
         Path file = write(fx.bundle(), t -> ((ObjectNode) t.get("bitcoin")).put("txid",
                 t.get("bitcoin").get("txid").textValue().toUpperCase(Locale.ROOT)));
-        Result r = run("verify", file.toString());
+        CommandRun r = run("verify", file.toString());
         assertFailedAt(r, "bitcoin.txid");
         assertTrue(r.out().contains("bitcoin.txid: uppercase hex"), r.out());
     }
 
     @Test
     void unreadableBundlesExitWith2() throws IOException {
-        Result missing = run("verify", dir.resolve("absent.json").toString());
+        CommandRun missing = run("verify", dir.resolve("absent.json").toString());
         assertEquals(2, missing.exit(), missing.toString());
         assertTrue(missing.err().contains("no such file"), missing.err());
         assertEquals(2, run("verify", dir.toString()).exit(), "a directory");
 
-        Result invalid = run("verify", write("invalid.json", "{\"format\": \"emrsb-proof/1\",").toString());
+        CommandRun invalid = run("verify", write("invalid.json", "{\"format\": \"emrsb-proof/1\",").toString());
         assertEquals(2, invalid.exit(), invalid.toString());
         assertTrue(invalid.err().contains("not valid JSON"), invalid.err());
 
-        Result noField = run("verify", write(fx.bundle(), t -> ((ObjectNode) t.get("block")).remove("signature")).toString());
+        CommandRun noField = run("verify", write(fx.bundle(), t -> ((ObjectNode) t.get("block")).remove("signature")).toString());
         assertEquals(2, noField.exit(), noField.toString());
         assertTrue(noField.err().contains("block.signature: missing"), noField.err());
 
-        Result wrongType = run("verify", write(fx.bundle(), t -> ((ObjectNode) t.get("anchor")).put("sequence", "4")).toString());
+        CommandRun wrongType = run("verify", write(fx.bundle(), t -> ((ObjectNode) t.get("anchor")).put("sequence", "4")).toString());
         assertEquals(2, wrongType.exit(), wrongType.toString());
         assertTrue(wrongType.err().contains("anchor.sequence"), wrongType.err());
     }
@@ -143,7 +121,7 @@ class VerifyCommandTest {
         assertEquals(2, run("verify", oneAccept.toString(), "--quorum", "-1").exit(), "an invalid option");
         Path none = write(fx.bundle(Part.BITCOIN, fx.delegateCertificate, List.of()));
         assertFailedAt(run("verify", none.toString()), "block.quorum");
-        Result withoutMonitors = run("verify", none.toString(), "--quorum", "0");
+        CommandRun withoutMonitors = run("verify", none.toString(), "--quorum", "0");
         assertEquals(0, withoutMonitors.exit(), withoutMonitors.toString());
         assertTrue(withoutMonitors.out().contains("no monitor verdicts required (quorum 0)"), withoutMonitors.out());
     }
@@ -154,7 +132,7 @@ class VerifyCommandTest {
                 org.emrsb.core.crypto.Role.DELEGATE), fx.acceptingVerdicts()));
         assertFailedAt(run("verify", file.toString()), "block.delegate-certificate");
         Path bundle = write(fx.bundle());
-        Result other = run("verify", bundle.toString(), "--authority", fx.otherAuthority.verifyingKey().toString());
+        CommandRun other = run("verify", bundle.toString(), "--authority", fx.otherAuthority.verifyingKey().toString());
         assertFailedAt(other, "bundle.authority");
     }
 
@@ -168,14 +146,14 @@ class VerifyCommandTest {
     @Test
     void theAuthorityAsAKeyAsAKeyFileAndAsALineFile() throws IOException {
         String bundle = write(fx.bundle()).toString();
-        Result asKey = run("verify", bundle, "--authority", fx.authority.verifyingKey().toString());
+        CommandRun asKey = run("verify", bundle, "--authority", fx.authority.verifyingKey().toString());
         assertEquals(0, asKey.exit(), asKey.toString());
         assertTrue(asKey.out().contains("(given; the bundle names the same key)"), asKey.out());
         assertFalse(asKey.out().contains("trusted from the bundle"), asKey.out());
 
         Path keyFile = dir.resolve("authority.key");
         fx.authority.write(keyFile);
-        Result asKeyFile = run("verify", bundle, "--authority", keyFile.toString());
+        CommandRun asKeyFile = run("verify", bundle, "--authority", keyFile.toString());
         assertEquals(0, asKeyFile.exit(), asKeyFile.toString());
 
         Path lineFile = write("authority.pub", fx.authority.verifyingKey() + "\n");
@@ -183,7 +161,7 @@ class VerifyCommandTest {
 
         Path delegateFile = dir.resolve("delegate.key");
         fx.delegate.write(delegateFile);
-        Result wrongRole = run("verify", bundle, "--authority", delegateFile.toString());
+        CommandRun wrongRole = run("verify", bundle, "--authority", delegateFile.toString());
         assertEquals(2, wrongRole.exit(), wrongRole.toString());
         assertTrue(wrongRole.err().contains("not of the authority"), wrongRole.err());
         assertEquals(2, run("verify", bundle, "--authority", dir.resolve("nope").toString()).exit());
@@ -212,7 +190,7 @@ class VerifyCommandTest {
                 }
                 ObjectNode tree = original.deepCopy();
                 ((ObjectNode) tree.get(part)).put(field, flipLastBit(node.get(field).textValue()));
-                Result r = run("verify", write("flip.json", tree.toPrettyString()).toString());
+                CommandRun r = run("verify", write("flip.json", tree.toPrettyString()).toString());
                 assertEquals(1, r.exit(), part + "." + field + ": " + r.out());
                 checked++;
             }

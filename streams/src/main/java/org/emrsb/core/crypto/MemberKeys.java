@@ -1,27 +1,13 @@
 package org.emrsb.core.crypto;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystem;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * A member's keys: its {@link Role}, Ed25519 signing key and X25519 encryption key pair, stored in one
@@ -51,21 +37,13 @@ public final class MemberKeys {
     /** The largest key file {@link #read} accepts; a valid one is about 370 bytes. */
     public static final int MAX_FILE_SIZE = 64 * 1024;
 
-    static final String F_FORMAT = "format";
+    static final String F_FORMAT = KeyFileJson.FORMAT_FIELD;
     static final String F_ROLE = "role";
     static final String F_ED_PUBLIC = "ed25519Public";
     static final String F_ED_SEED = "ed25519Seed";
     static final String F_X_PUBLIC = "x25519Public";
     static final String F_X_PRIVATE = "x25519Private";
     private static final List<String> FIELDS = List.of(F_FORMAT, F_ROLE, F_ED_PUBLIC, F_ED_SEED, F_X_PUBLIC, F_X_PRIVATE);
-
-    private static final Set<PosixFilePermission> OWNER_ONLY =
-            PosixFilePermissions.fromString("rw-------");
-
-    private static final JsonMapper JSON = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
 
     private final Role role;
     private final SigningKey signingKey;
@@ -113,46 +91,7 @@ public final class MemberKeys {
      * @throws java.nio.file.FileAlreadyExistsException if {@code path} exists
      */
     public void write(Path path) throws IOException {
-        byte[] content = toJson().getBytes(StandardCharsets.UTF_8);
-        FileSystem fs = path.getFileSystem();
-        boolean posix = fs.supportedFileAttributeViews().contains("posix");
-        FileAttribute<?>[] attributes = posix
-                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY)}
-                : new FileAttribute<?>[0];
-        boolean created = false;
-        try (FileChannel channel = FileChannel.open(path,
-                Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attributes)) {
-            created = true;
-            if (posix) {
-                Files.setPosixFilePermissions(path, OWNER_ONLY);
-            } else {
-                restrictToOwner(path);
-            }
-            ByteBuffer buffer = ByteBuffer.wrap(content);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-            channel.force(true);
-        } catch (IOException | RuntimeException e) {
-            if (created) {
-                try {
-                    Files.deleteIfExists(path);
-                } catch (IOException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
-            throw e;
-        }
-    }
-
-    private static void restrictToOwner(Path path) {
-        java.io.File file = path.toFile();
-        // Best effort where there are no POSIX permissions: clear everyone's bits, then grant the owner's.
-        file.setReadable(false, false);
-        file.setWritable(false, false);
-        file.setExecutable(false, false);
-        file.setReadable(true, true);
-        file.setWritable(true, true);
+        KeyFileJson.writeOwnerOnly(path, toJson().getBytes(StandardCharsets.UTF_8));
     }
 
     /**
@@ -163,43 +102,13 @@ public final class MemberKeys {
      * @throws IOException      if the file cannot be read
      */
     public static MemberKeys read(Path path) throws IOException {
-        String source = "key file " + path;
-        long size = Files.size(path);
-        if (size > MAX_FILE_SIZE) {
-            throw new KeyFileException(source, null, size + " bytes is larger than any key file (" + MAX_FILE_SIZE + ")");
-        }
-        return fromJson(Files.readAllBytes(path), source);
+        return KeyFileJson.read(path, "key file", MAX_FILE_SIZE, MemberKeys::fromJson);
     }
 
     /** Parses and validates the {@code emrsb-key/1} JSON in {@code content}; {@code source} names it in errors. */
     static MemberKeys fromJson(byte[] content, String source) throws KeyFileException {
-        JsonNode root;
-        try {
-            root = JSON.readTree(content);
-        } catch (JsonProcessingException e) {
-            throw new KeyFileException(source, null, "not valid JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new KeyFileException(source, null, "not valid JSON: " + e.getMessage());
-        }
-        if (root == null || !root.isObject()) {
-            throw new KeyFileException(source, null, "expected a JSON object with fields " + FIELDS);
-        }
-        for (Iterator<String> names = root.fieldNames(); names.hasNext();) {
-            String name = names.next();
-            if (!FIELDS.contains(name)) {
-                throw new KeyFileException(source, name, "unknown field (expected exactly " + FIELDS + ")");
-            }
-        }
-        String format = text(root, F_FORMAT, source);
-        if (!FORMAT.equals(format)) {
-            throw new KeyFileException(source, F_FORMAT, "expected \"" + FORMAT + "\", found \"" + format + "\"");
-        }
-        Role role;
-        try {
-            role = Role.fromId(text(root, F_ROLE, source));
-        } catch (IllegalArgumentException e) {
-            throw new KeyFileException(source, F_ROLE, e.getMessage());
-        }
+        JsonNode root = KeyFileJson.parseObject(content, source, FIELDS, FORMAT);
+        Role role = KeyFileJson.decoded(root, F_ROLE, source, Role::fromId);
         SigningKey signingKey = SigningKey.fromSeed(hex32(root, F_ED_SEED, source));
         byte[] edPublic = hex32(root, F_ED_PUBLIC, source);
         if (!signingKey.verifyingKey().equals(publicOrNull(edPublic))) {
@@ -223,24 +132,8 @@ public final class MemberKeys {
         }
     }
 
-    private static String text(JsonNode root, String field, String source) throws KeyFileException {
-        JsonNode node = root.get(field);
-        if (node == null) {
-            throw new KeyFileException(source, field, "missing");
-        }
-        if (!node.isTextual()) {
-            throw new KeyFileException(source, field, "must be a string, found " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
-        }
-        return node.textValue();
-    }
-
     private static byte[] hex32(JsonNode root, String field, String source) throws KeyFileException {
-        String value = text(root, field, source);
-        try {
-            return Hex.decode(value, 32, "32-byte hex value");
-        } catch (IllegalArgumentException e) {
-            throw new KeyFileException(source, field, e.getMessage());
-        }
+        return KeyFileJson.decoded(root, field, source, value -> Hex.decode(value, 32, "32-byte hex value"));
     }
 
     /**

@@ -4,6 +4,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 import org.emrsb.core.bitcoin.BitcoinHeader;
 import org.emrsb.core.bitcoin.BitcoinTransaction;
 import org.emrsb.core.crypto.Hex;
@@ -57,24 +58,13 @@ public final class OtsExport {
         Path p = new Path(Sha256.hash(Hex.decode(bundle.transaction().bytes(), "transaction.bytes")));
         p.expect(Hex.decode(bundle.transaction().id(), 32, "transaction.id"), "the transaction id");
 
-        // Block tree: leaf H(0x00 ‖ id), then the inclusion path to the header's merkleRoot.
-        byte[] blockHeader = Hex.decode(bundle.block().header(), "block.header");
-        BlockHeader block = BlockHeader.parse(blockHeader);
-        p.inclusion(bundle.block().leafIndex(), bundle.block().treeSize(), bundle.block().path(), "block");
-        p.expect(block.merkleRoot(), "the block header's merkleRoot");
-        p.around(blockHeader, BlockHeader.MERKLE_ROOT_OFFSET);
-        p.sha256();
-        p.expect(Hex.decode(bundle.block().hash(), 32, "block.hash"), "the block hash");
-
-        // Anchor tree and anchor header.
-        byte[] anchorHeader = Hex.decode(bundle.anchor().header(), "anchor.header");
-        AnchorHeader anchor = AnchorHeader.parse(anchorHeader);
-        p.inclusion(bundle.anchor().leafIndex(), bundle.anchor().treeSize(), bundle.anchor().path(), "anchor");
-        p.expect(anchor.merkleRoot(), "the anchor header's merkleRoot");
-        p.around(anchorHeader, AnchorHeader.MERKLE_ROOT_OFFSET);
-        p.sha256();
-        byte[] anchorHash = Hex.decode(bundle.anchor().hash(), 32, "anchor.hash");
-        p.expect(anchorHash, "the anchor hash");
+        // Block tree: leaf H(0x00 ‖ id), then the inclusion path to the header's merkleRoot; anchor likewise.
+        ProofBundle.BlockPart block = bundle.block();
+        throughHeader(p, "block", block.header(), header -> BlockHeader.parse(header).merkleRoot(),
+                BlockHeader.MERKLE_ROOT_OFFSET, block.leafIndex(), block.treeSize(), block.path(), block.hash());
+        ProofBundle.AnchorPart anchor = bundle.anchor();
+        byte[] anchorHash = throughHeader(p, "anchor", anchor.header(), header -> AnchorHeader.parse(header).merkleRoot(),
+                AnchorHeader.MERKLE_ROOT_OFFSET, anchor.leafIndex(), anchor.treeSize(), anchor.path(), anchor.hash());
 
         // The Bitcoin transaction: its bytes around the anchor hash in the OP_RETURN, double SHA-256.
         byte[] tx = Hex.decode(bundle.bitcoin().tx(), "bitcoin.tx");
@@ -105,6 +95,26 @@ public final class OtsExport {
             throw new IllegalArgumentException("bitcoin.height " + bundle.bitcoin().height() + " is negative");
         }
         return new OtsTimestamp(p.digest, p.ops, bundle.bitcoin().height());
+    }
+
+    /**
+     * Extends {@code p} from a tree leaf's hash by the inclusion path to the header's merkleRoot, then
+     * around the header and through SHA-256 to the header's hash, checking both against the bundle;
+     * {@code part} names the bundle's fields ({@code block}, {@code anchor}) in errors.
+     *
+     * @return the header's hash
+     */
+    private static byte[] throughHeader(Path p, String part, String headerHex, Function<byte[], byte[]> merkleRootOf,
+            int merkleRootOffset, long leafIndex, long treeSize, List<String> inclusionPath, String hashHex) {
+        byte[] header = Hex.decode(headerHex, part + ".header");
+        byte[] merkleRoot = merkleRootOf.apply(header);
+        p.inclusion(leafIndex, treeSize, inclusionPath, part);
+        p.expect(merkleRoot, "the " + part + " header's merkleRoot");
+        p.around(header, merkleRootOffset);
+        p.sha256();
+        byte[] hash = Hex.decode(hashHex, 32, part + ".hash");
+        p.expect(hash, "the " + part + " hash");
+        return hash;
     }
 
     /**

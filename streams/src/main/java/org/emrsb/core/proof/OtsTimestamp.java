@@ -52,33 +52,38 @@ public final class OtsTimestamp {
     static final int MAX_PAYLOAD = 8192;
 
     /** One operation on the message. */
-    public sealed interface Op permits Append, Prepend, Sha256Op {
+    public sealed interface Op permits Concat, Sha256Op {
 
         /** The result of applying the operation to {@code message}. */
         byte[] apply(byte[] message);
     }
 
-    /** {@code append arg}: message ‖ arg. */
-    public record Append(byte[] arg) implements Op {
-        public Append {
-            arg = checkArg(arg);
+    /**
+     * An operation that joins its argument (1 to {@value #MAX_LENGTH} bytes) to the message on one side.
+     * Two are equal when they are of the same kind with the same argument.
+     */
+    public abstract static sealed class Concat implements Op permits Append, Prepend {
+        private final String name;
+        private final byte[] arg;
+
+        private Concat(String name, byte[] arg) {
+            this.name = name;
+            this.arg = checkArg(arg);
         }
 
-        @Override
         public byte[] arg() {
             return arg.clone();
         }
 
-        @Override
-        public byte[] apply(byte[] message) {
-            byte[] out = Arrays.copyOf(message, message.length + arg.length);
-            System.arraycopy(arg, 0, out, message.length, arg.length);
+        static byte[] join(byte[] first, byte[] second) {
+            byte[] out = Arrays.copyOf(first, first.length + second.length);
+            System.arraycopy(second, 0, out, first.length, second.length);
             return out;
         }
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Append a && Arrays.equals(arg, a.arg);
+            return o != null && o.getClass() == getClass() && Arrays.equals(arg, ((Concat) o).arg);
         }
 
         @Override
@@ -88,41 +93,31 @@ public final class OtsTimestamp {
 
         @Override
         public String toString() {
-            return "append " + HexFormat.of().formatHex(arg);
+            return name + " " + HexFormat.of().formatHex(arg);
+        }
+    }
+
+    /** {@code append arg}: message ‖ arg. */
+    public static final class Append extends Concat {
+        public Append(byte[] arg) {
+            super("append", arg);
+        }
+
+        @Override
+        public byte[] apply(byte[] message) {
+            return join(message, super.arg);
         }
     }
 
     /** {@code prepend arg}: arg ‖ message. */
-    public record Prepend(byte[] arg) implements Op {
-        public Prepend {
-            arg = checkArg(arg);
-        }
-
-        @Override
-        public byte[] arg() {
-            return arg.clone();
+    public static final class Prepend extends Concat {
+        public Prepend(byte[] arg) {
+            super("prepend", arg);
         }
 
         @Override
         public byte[] apply(byte[] message) {
-            byte[] out = Arrays.copyOf(arg, arg.length + message.length);
-            System.arraycopy(message, 0, out, arg.length, message.length);
-            return out;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Prepend p && Arrays.equals(arg, p.arg);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(arg);
-        }
-
-        @Override
-        public String toString() {
-            return "prepend " + HexFormat.of().formatHex(arg);
+            return join(super.arg, message);
         }
     }
 
@@ -203,7 +198,7 @@ public final class OtsTimestamp {
     }
 
     private static String name(Op op) {
-        return op instanceof Append ? "append" : op instanceof Prepend ? "prepend" : "sha256";
+        return op instanceof Concat c ? c.name : "sha256";
     }
 
     // ---------------------------------------------------------------- writing
@@ -216,12 +211,9 @@ public final class OtsTimestamp {
         out.write(TAG_SHA256);
         out.writeBytes(fileDigest);
         for (Op op : ops) {
-            if (op instanceof Append a) {
-                out.write(TAG_APPEND);
-                writeVarbytes(out, a.arg);
-            } else if (op instanceof Prepend p) {
-                out.write(TAG_PREPEND);
-                writeVarbytes(out, p.arg);
+            if (op instanceof Concat c) {
+                out.write(op instanceof Append ? TAG_APPEND : TAG_PREPEND);
+                writeVarbytes(out, c.arg);
             } else {
                 out.write(TAG_SHA256);
             }
