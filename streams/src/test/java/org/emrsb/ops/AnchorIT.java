@@ -92,6 +92,8 @@ class AnchorIT {
     private Path keyFile;
     private String wallet;
     private KafkaConsumer<byte[], byte[]> reader;
+    /** The RPC URL of a node this test started itself, or null for the stack's. */
+    private String ownRpc;
 
     private static String env(String name, String fallback) {
         String value = System.getenv(name);
@@ -174,6 +176,69 @@ class AnchorIT {
         }
     }
 
+    /**
+     * A node of its own, without mine-on-send, whose mempool is lost on a restart (as bitcoind's is without
+     * mempool.dat): the broadcaster finds the PENDING anchor gone and sends it again, once.
+     */
+    @Test
+    void aTransactionTheNodeDroppedIsSentAgain() throws Exception {
+        logs = Files.createDirectories(dir.resolve("logs"));
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        Map<String, String> nodeEnv = Map.of("EMRSB_HOME", dir.resolve("node").toString(), "EMRSB_BITCOIN_PORT",
+                Integer.toString(port), "EMRSB_BITCOIN_MINE_ON_SEND", "0");
+        ownRpc = "http://emrsb:emrsb@127.0.0.1:" + port;
+        BitcoindClient own = new BitcoindClient(BitcoindEndpoint.parse(ownRpc), Duration.ofSeconds(10));
+        try {
+            stack(nodeEnv, "up");
+            keyFile = dir.resolve("anchor.key");
+            Ops.Result keygen = Ops.run(START, "ops/emrsb", "anchor", "keygen", "--out", keyFile.toString());
+            assertEquals(0, keygen.exitCode(), keygen.all());
+            wallet = AnchorKeyFile.read(keyFile).key().address(AnchorKeyFile.read(keyFile).network());
+            startInputsAtTheirEnd();
+            openReader();
+            Ops.Result fund = Ops.run(START, env(), "ops/emrsb", "anchor", "fund", "--amount", "0.01");
+            assertEquals(0, fund.exitCode(), fund.all());
+            own.call("generatetoaddress", 1L, own.call("getnewaddress").textValue()); // the funding, mined
+
+            EmrsbProcess stage = startStage("stage");
+            Map<String, String> broadcasterEnv = env();
+            broadcasterEnv.put("EMRSB_ANCHOR_POLL_INTERVAL", "300ms");
+            broadcasterEnv.put("EMRSB_ANCHOR_CONFIRMATIONS", "1");
+            EmrsbProcess broadcaster = started(EmrsbProcess.start("broadcaster", logs, broadcasterEnv, "run", "--role",
+                    "broadcaster", "--application-id", applicationId));
+            stage.awaitLog("pipeline REBALANCING -> RUNNING", START);
+            broadcaster.awaitLog("following them to", START);
+            sendBlocks(1);
+            awaitRecord(a -> a.getSequence() == 0 && a.getStatus() == AnchorStatus.PENDING, "anchor 0 PENDING");
+            assertEquals(TransactionStatus.State.IN_MEMPOOL, own.getTransactionStatus(latest(0).getTxid()).state());
+
+            stack(nodeEnv, "down");
+            stack(nodeEnv, "up"); // the mempool is gone
+            awaitRecord(a -> a.getSequence() == 0 && a.getStatus() == AnchorStatus.PENDING
+                    && a.getNote().contains("sent again"), "anchor 0 sent again");
+            assertEquals(TransactionStatus.State.IN_MEMPOOL, own.getTransactionStatus(latest(0).getTxid()).state());
+            own.call("generatetoaddress", 1L, own.call("getnewaddress").textValue());
+            awaitRecord(a -> a.getSequence() == 0 && a.getStatus() == AnchorStatus.CONFIRMED, "anchor 0 CONFIRMED");
+            assertEquals(1, records.stream().filter(a -> a.getStatus() == AnchorStatus.CONFIRMED).count());
+            assertEquals(2, records.stream().filter(a -> a.getStatus() == AnchorStatus.PENDING).count(),
+                    "sent, then sent again: " + describe());
+        } finally {
+            for (EmrsbProcess process : processes) {
+                process.close();
+            }
+            processes.clear();
+            Ops.run(START, nodeEnv, "ops/stack", "down", "bitcoin"); // whatever failed, the node stops
+        }
+    }
+
+    private static void stack(Map<String, String> env, String command) throws Exception {
+        Ops.Result result = Ops.run(START, env, "ops/stack", command, "bitcoin");
+        assertEquals(0, result.exitCode(), result.all());
+    }
+
     // --- the processes
 
     private EmrsbProcess startStage(String name) throws Exception {
@@ -193,7 +258,7 @@ class AnchorIT {
     private Map<String, String> env() {
         Map<String, String> env = new HashMap<>();
         env.put("EMRSB_ANCHOR_KEY_FILE", keyFile.toString());
-        env.put("EMRSB_BITCOIN_RPC", URL);
+        env.put("EMRSB_BITCOIN_RPC", ownRpc == null ? URL : ownRpc);
         env.put("EMRSB_QUERY_LISTEN", "");
         return env;
     }
