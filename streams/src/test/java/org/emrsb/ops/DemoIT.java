@@ -80,6 +80,27 @@ class DemoIT {
         assertFalse(written.contains("13800138000") || written.contains("Li Lei"), written);
     }
 
+    /**
+     * FHIR R4 resources through every stage: masked by the HIPAA profile's FHIR rules, accepted by the
+     * delegate and the monitor, sealed, anchored and verified with every part.
+     */
+    @Test
+    void fhirResourcesGoThroughEveryStage() throws Exception {
+        Path out = dir.resolve("fhir");
+        Ops.Result result = Ops.run(TIMEOUT, "ops/demo", "--out", out.toString(), "--records",
+                Ops.REPO.resolve("docs/examples/fhir-records.ndjson").toString());
+        assertEquals(0, result.exitCode(), result.all());
+        assertTrue(result.stderr().contains("masks them with hipaa-safe-harbor"), result.stderr());
+        assertTrue(result.stderr().contains("[demo] 4 masked, 0 rejected"), result.stderr());
+        String written = Files.readString(out.resolve("masked.jsonl"), StandardCharsets.UTF_8);
+        for (String identifier : List.of("Lopez", "Garcia", "4455667", "123-45-6789", "Erewhon", "pat-123")) {
+            assertFalse(written.contains(identifier), identifier + " survived in\n" + written);
+        }
+        assertTrue(written.contains("v3-ObservationValue") && written.contains("REDACTED"), written);
+        assertTrue(result.stdout().matches("(?s).*VERIFIED: transaction [0-9a-f]{64} up to Bitcoin regtest block at height \\d+.*"),
+                result.stdout());
+    }
+
     @Test
     void aBadRecordsFileFailsClearlyWithItsLineNumber() throws Exception {
         Path records = dir.resolve("bad.jsonl");
