@@ -188,14 +188,18 @@ final class AnchorCommand {
 
         static String line(AnchorRecord a) {
             String where = switch (a.getStatus()) {
-                case CONFIRMED -> "in Bitcoin block " + a.getBitcoinHeight() + " (" + a.getConfirmations() + " confirmations)";
-                case PENDING -> a.getConfirmations() + " confirmations";
+                case CONFIRMED -> "in Bitcoin block " + a.getBitcoinHeight() + " (" + confirmations(a) + ")";
+                case PENDING -> confirmations(a);
                 default -> "";
             };
             return String.format("anchor %d %-9s %d blocks [%s, %s) %s %s %s", a.getSequence(), a.getStatus(),
                     a.getBlocks().size(), a.getIntervalStart(), a.getIntervalEnd(),
                     a.getTxid() == null ? "-" : a.getTxid(), where, a.getNote() == null ? "" : "- " + a.getNote()).strip();
         }
+    }
+
+    private static String confirmations(AnchorRecord a) {
+        return a.getConfirmations() + (a.getConfirmations() == 1 ? " confirmation" : " confirmations");
     }
 
     /** The latest record of each anchor on ledger.anchors, by {@code <wallet>/<sequence>}, of every wallet. */

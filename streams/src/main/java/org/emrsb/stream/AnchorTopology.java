@@ -208,15 +208,16 @@ public final class AnchorTopology {
         }
 
         private void onBlock(AnchorState current, Record<String, byte[]> record, RecordMetadata source, long now) {
+            LedgerBlock avro;
             SealedBlock block;
             try {
-                block = LedgerTopology.fromAvro(components.blocks().deserializer().deserialize(Topics.LEDGER_BLOCKS,
-                        record.value()));
+                avro = components.blocks().deserializer().deserialize(Topics.LEDGER_BLOCKS, record.value());
+                block = LedgerTopology.fromAvro(avro);
             } catch (RuntimeException e) {
                 dead(record, source, "bad-block", "not a sealed block: " + e.getMessage());
                 return;
             }
-            if (!ourAlliance(block, record.value())) {
+            if (!ourAlliance(block, avro)) {
                 return;
             }
             long chain = block.header().chain();
@@ -233,19 +234,24 @@ public final class AnchorTopology {
 
         /**
          * Whether the block is this alliance's: with an authority, its delegate certificate must be one the
-         * authority issued to the header's delegate key. Alliances sharing a cluster share chain numbers,
-         * so another alliance's block is skipped, not refused.
+         * authority issued to the header's delegate key, and the header must carry that key's signature.
+         * Alliances sharing a cluster share chain numbers, so another alliance's block is skipped, not
+         * refused; the monitors judge the rest of a block.
          */
-        private boolean ourAlliance(SealedBlock block, byte[] value) {
+        private boolean ourAlliance(SealedBlock block, LedgerBlock avro) {
             if (components.authority().isEmpty()) {
                 return true;
             }
-            LedgerBlock avro = components.blocks().deserializer().deserialize(Topics.LEDGER_BLOCKS, value);
             try {
-                SignedCertificate certificate = avro.getDelegateCertificate() == null ? null
-                        : SignedCertificate.parse(AvroMapping.bytes(avro.getDelegateCertificate()));
-                return certificate != null && certificate.issuedBy(components.authority().get())
-                        && java.util.Arrays.equals(certificate.certificate().memberKey(), block.header().delegateKey());
+                if (avro.getDelegateCertificate() == null) {
+                    return false;
+                }
+                SignedCertificate certificate = SignedCertificate.parse(AvroMapping.bytes(avro.getDelegateCertificate()));
+                byte[] delegate = block.header().delegateKey();
+                return certificate.issuedBy(components.authority().get())
+                        && java.util.Arrays.equals(certificate.certificate().memberKey(), delegate)
+                        && org.emrsb.core.crypto.Signatures.verify(VerifyingKey.of(delegate), block.bytes(),
+                                block.signature());
             } catch (RuntimeException e) {
                 return false;
             }

@@ -243,6 +243,10 @@ class AnchorTopologyTest {
         fund(FUNDING_TXID, 0, 50_000, address);
         SealedBlock ours = signedBy(block(1, 1), delegate, authority);
         signedBy(block(1, 1), delegate, stranger); // another alliance's chain 1
+        SealedBlock forged = sealedBy(block(3, 1), delegate);
+        LedgerBlock unsigned = LedgerTopology.toAvro(new SealedBlock(forged.header(), forged.bytes(), forged.hash(),
+                new byte[64])); // the alliance's certificate, but not its delegate's signature
+        sendCertified(forged, withCertificateOf(unsigned, delegate, authority));
         send(block(2, 1)); // no certificate
         advance(INTERVAL);
         AnchorRecord anchor = anchors.readValue();
@@ -255,25 +259,40 @@ class AnchorTopologyTest {
         blocks.pipeInput(Long.toString(block.header().chain()), blockSerde.serializer().serialize(Topics.LEDGER_BLOCKS, avro));
     }
 
-    private SealedBlock signedBy(SealedBlock block, org.emrsb.core.crypto.MemberKeys delegate,
+    private LedgerBlock withCertificateOf(LedgerBlock avro, org.emrsb.core.crypto.MemberKeys delegate,
             org.emrsb.core.crypto.MemberKeys issuer) {
-        BlockHeader h = block.header();
-        BlockHeader header = new BlockHeader(h.chain(), h.height(), h.previousBlockHash(), h.intervalStart(),
-                h.intervalEnd(), h.txCount(), h.firstSequence(), h.lastSequence(), h.merkleRoot(), h.epoch(),
-                delegate.verifyingKey().bytes());
-        byte[] bytes = header.toBytes();
-        SealedBlock sealed = new SealedBlock(header, bytes, Sha256.hash(bytes), new byte[64]);
+        avro.setDelegateCertificate(ByteBuffer.wrap(certificate(delegate, issuer).toBytes()));
+        return avro;
+    }
+
+    private static org.emrsb.core.governance.SignedCertificate certificate(org.emrsb.core.crypto.MemberKeys delegate,
+            org.emrsb.core.crypto.MemberKeys issuer) {
         org.emrsb.core.format.EnrolmentCertificate certificate = new org.emrsb.core.format.EnrolmentCertificate(
                 delegate.verifyingKey().bytes(), delegate.encryptionPublicKey().bytes(), delegate.role(), "Board",
                 0, Long.MAX_VALUE, org.emrsb.core.format.EnrolmentCertificate.Status.ACTIVE, 0,
                 issuer.verifyingKey().bytes());
         byte[] certificateBytes = certificate.toBytes();
-        var signed = org.emrsb.core.governance.SignedCertificate.of(certificateBytes,
+        return org.emrsb.core.governance.SignedCertificate.of(certificateBytes,
                 org.emrsb.core.crypto.Signatures.sign(issuer.signingKey(), certificateBytes));
-        LedgerBlock avro = LedgerTopology.toAvro(sealed);
-        avro.setDelegateCertificate(ByteBuffer.wrap(signed.toBytes()));
-        sendCertified(sealed, avro);
+    }
+
+    /** Sends the block sealed by {@code delegate} with the certificate {@code issuer} signed for it. */
+    private SealedBlock signedBy(SealedBlock block, org.emrsb.core.crypto.MemberKeys delegate,
+            org.emrsb.core.crypto.MemberKeys issuer) {
+        SealedBlock sealed = sealedBy(block, delegate);
+        sendCertified(sealed, withCertificateOf(LedgerTopology.toAvro(sealed), delegate, issuer));
         return sealed;
+    }
+
+    /** The block with {@code delegate}'s key in its header and its signature. */
+    private static SealedBlock sealedBy(SealedBlock block, org.emrsb.core.crypto.MemberKeys delegate) {
+        BlockHeader h = block.header();
+        BlockHeader header = new BlockHeader(h.chain(), h.height(), h.previousBlockHash(), h.intervalStart(),
+                h.intervalEnd(), h.txCount(), h.firstSequence(), h.lastSequence(), h.merkleRoot(), h.epoch(),
+                delegate.verifyingKey().bytes());
+        byte[] bytes = header.toBytes();
+        return new SealedBlock(header, bytes, Sha256.hash(bytes),
+                org.emrsb.core.crypto.Signatures.sign(delegate.signingKey(), bytes));
     }
 
     @Test
