@@ -131,14 +131,7 @@ class AnchorIT {
     @Test
     void everyAnchorConfirmsOnceThroughKillsOfTheStageAndTheBroadcaster() throws Exception {
         logs = Files.createDirectories(dir.resolve("logs"));
-        keyFile = dir.resolve("anchor.key");
-        Ops.Result keygen = Ops.run(START, "ops/emrsb", "anchor", "keygen", "--out", keyFile.toString());
-        assertEquals(0, keygen.exitCode(), keygen.all());
-        wallet = AnchorKeyFile.read(keyFile).key().address(AnchorKeyFile.read(keyFile).network());
-        startInputsAtTheirEnd();
-        openReader();
-        Ops.Result fund = Ops.run(START, env(), "ops/emrsb", "anchor", "fund", "--amount", "0.01");
-        assertEquals(0, fund.exitCode(), fund.all());
+        newFundedWallet();
 
         EmrsbProcess stage = startStage("stage");
         EmrsbProcess broadcaster = startBroadcaster("broadcaster");
@@ -193,14 +186,7 @@ class AnchorIT {
         BitcoindClient own = new BitcoindClient(BitcoindEndpoint.parse(ownRpc), Duration.ofSeconds(10));
         try {
             stack(nodeEnv, "up");
-            keyFile = dir.resolve("anchor.key");
-            Ops.Result keygen = Ops.run(START, "ops/emrsb", "anchor", "keygen", "--out", keyFile.toString());
-            assertEquals(0, keygen.exitCode(), keygen.all());
-            wallet = AnchorKeyFile.read(keyFile).key().address(AnchorKeyFile.read(keyFile).network());
-            startInputsAtTheirEnd();
-            openReader();
-            Ops.Result fund = Ops.run(START, env(), "ops/emrsb", "anchor", "fund", "--amount", "0.01");
-            assertEquals(0, fund.exitCode(), fund.all());
+            newFundedWallet();
             own.call("generatetoaddress", 1L, own.call("getnewaddress").textValue()); // the funding, mined
 
             EmrsbProcess stage = startStage("stage");
@@ -232,6 +218,22 @@ class AnchorIT {
             processes.clear();
             Ops.run(START, nodeEnv, "ops/stack", "down", "bitcoin"); // whatever failed, the node stops
         }
+    }
+
+    /**
+     * A new anchor key, funded with 0.01 BTC from the node's wallet (`ops/emrsb anchor fund`); the
+     * application's inputs and this test's reader start at the current end.
+     */
+    private void newFundedWallet() throws Exception {
+        keyFile = dir.resolve("anchor.key");
+        Ops.Result keygen = Ops.run(START, "ops/emrsb", "anchor", "keygen", "--out", keyFile.toString());
+        assertEquals(0, keygen.exitCode(), keygen.all());
+        AnchorKeyFile file = AnchorKeyFile.read(keyFile);
+        wallet = file.key().address(file.network());
+        startInputsAtTheirEnd();
+        openReader();
+        Ops.Result fund = Ops.run(START, env(), "ops/emrsb", "anchor", "fund", "--amount", "0.01");
+        assertEquals(0, fund.exitCode(), fund.all());
     }
 
     private static void stack(Map<String, String> env, String command) throws Exception {
