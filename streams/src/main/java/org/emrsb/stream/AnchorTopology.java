@@ -150,7 +150,8 @@ public final class AnchorTopology {
     public static List<AnchorWindow.Block> blocks(AnchorRecord record) {
         List<AnchorWindow.Block> blocks = new ArrayList<>(record.getBlocks().size());
         for (AnchoredBlock block : record.getBlocks()) {
-            blocks.add(new AnchorWindow.Block(block.getChain(), block.getHeight(), Hex.decode(block.getHash(), 32, "anchored block hash")));
+            blocks.add(new AnchorWindow.Block(block.getChain(), block.getHeight(),
+                    Hex.decode(block.getHash(), 32, "anchored block hash")));
         }
         return blocks;
     }
