@@ -243,10 +243,7 @@ final class AnchorBroadcaster implements Runnable, AutoCloseable {
             txids.add(DoubleSha256.reverse(Hex.decode(txid.asText(), 32, "txid")));
         }
         byte[] ours = DoubleSha256.reverse(Hex.decode(anchor.getTxid(), 32, "txid"));
-        int index = -1;
-        for (int i = 0; i < txids.size() && index < 0; i++) {
-            index = java.util.Arrays.equals(txids.get(i), ours) ? i : -1;
-        }
+        int index = indexOf(txids, ours);
         if (index < 0) {
             throw new IOException("block " + status.blockHash() + " does not list anchor transaction " + anchor.getTxid());
         }
@@ -259,6 +256,15 @@ final class AnchorBroadcaster implements Runnable, AutoCloseable {
                 .setBitcoinBlockHash(status.blockHash()).setBitcoinHeight(block.path("height").asLong())
                 .setBitcoinHeader(ByteBuffer.wrap(header.toBytes())).setTxIndex((long) index).setBranch(branch)
                 .setRecordedAt(Instant.now()).setNote("confirmed at depth " + status.confirmations()).build();
+    }
+
+    private static int indexOf(List<byte[]> txids, byte[] txid) {
+        for (int i = 0; i < txids.size(); i++) {
+            if (java.util.Arrays.equals(txids.get(i), txid)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Writes one record in its own Kafka transaction, and only then takes it as the anchor's state. */

@@ -143,7 +143,7 @@ final class AnchorCommand {
             for (int vout = 0; vout < tx.outputs().size(); vout++) {
                 BitcoinTransaction.Output out = tx.outputs().get(vout);
                 if (MessageDigest.isEqual(out.script(), ours)) {
-                    found.add(new AnchorFunding(displayTxid(tx), (long) vout, out.value(),
+                    found.add(new AnchorFunding(tx.displayTxid(), (long) vout, out.value(),
                             file.key().address(file.network()), Instant.now()));
                 }
             }
@@ -214,9 +214,5 @@ final class AnchorCommand {
             }
         }
         return latest;
-    }
-
-    static String displayTxid(BitcoinTransaction tx) {
-        return Hex.encode(org.emrsb.core.bitcoin.DoubleSha256.reverse(tx.txid()));
     }
 }

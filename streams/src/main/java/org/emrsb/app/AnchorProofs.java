@@ -37,29 +37,21 @@ final class AnchorProofs {
     static ProofBundle complete(ProofBundle bundle, AnchorRecord anchor) {
         List<AnchorWindow.Block> blocks = AnchorTopology.blocks(anchor);
         int index = -1;
-        for (int i = 0; i < blocks.size() && index < 0; i++) {
-            index = Hex.encode(blocks.get(i).hash()).equals(bundle.block().hash()) ? i : -1;
+        for (int i = 0; i < blocks.size(); i++) {
+            if (Hex.encode(blocks.get(i).hash()).equals(bundle.block().hash())) {
+                index = i;
+                break;
+            }
         }
         if (index < 0) {
             throw new IllegalArgumentException("anchor " + anchor.getSequence() + " does not cover block " + bundle.block().hash());
         }
-        byte[] headerBytes = AvroMapping.bytes(anchor.getHeader());
-        AnchorHeader header = AnchorHeader.parse(headerBytes);
-        var proof = AnchorWindow.inclusion(blocks, index);
-        ProofBundle.AnchorPart anchorPart = new ProofBundle.AnchorPart(header.sequence(), Hex.encode(headerBytes),
-                Hex.encode(header.hash()), proof.leafIndex(), proof.treeSize(),
-                proof.path().stream().map(Hex::encode).toList());
-        ProofBundle.BitcoinPart bitcoinPart = anchor.getStatus() == AnchorStatus.CONFIRMED ? bitcoin(anchor) : null;
-        return new ProofBundle(bundle.format(), bundle.authorityKey(), bundle.transaction(), bundle.block(), anchorPart,
-                bitcoinPart);
-    }
-
-    private static ProofBundle.BitcoinPart bitcoin(AnchorRecord anchor) {
-        byte[] tx = AvroMapping.bytes(anchor.getTx());
-        byte[] header = AvroMapping.bytes(anchor.getBitcoinHeader());
-        return new ProofBundle.BitcoinPart(BitcoinNetwork.fromId(anchor.getNetwork()).id(), Hex.encode(tx),
-                Hex.encode(org.emrsb.core.bitcoin.DoubleSha256.hash(tx)), anchor.getTxIndex(), anchor.getBranch(),
-                Hex.encode(org.emrsb.core.bitcoin.DoubleSha256.hash(header)), anchor.getBitcoinHeight(), Hex.encode(header));
+        AnchorHeader header = AnchorHeader.parse(AvroMapping.bytes(anchor.getHeader()));
+        ProofBundle.BitcoinPart bitcoin = anchor.getStatus() != AnchorStatus.CONFIRMED ? null
+                : ProofBundle.BitcoinPart.of(BitcoinNetwork.fromId(anchor.getNetwork()), AvroMapping.bytes(anchor.getTx()),
+                        anchor.getTxIndex(), anchor.getBranch().stream().map(h -> Hex.decode(h, 32, "branch")).toList(),
+                        anchor.getBitcoinHeight(), AvroMapping.bytes(anchor.getBitcoinHeader()));
+        return bundle.withAnchoring(ProofBundle.AnchorPart.of(header, AnchorWindow.inclusion(blocks, index)), bitcoin);
     }
 
     /** One line on where the block's anchor is. */

@@ -320,7 +320,7 @@ public final class AnchorTopology {
                 queue(current, record, signing.shortfall());
                 return;
             }
-            prepared(current, record, signing.transaction(), now, "built and signed");
+            prepared(current, record, signing, now, "built and signed");
         }
 
         private void queue(AnchorState current, AnchorRecord record, String why) {
@@ -346,28 +346,30 @@ public final class AnchorTopology {
                 }
                 current.fundedFirst();
                 unfunded.delete(key);
-                prepared(current, waiting, signing.transaction(), now, "funded; built and signed");
+                prepared(current, waiting, signing, now, "funded; built and signed");
             }
         }
 
         /** The anchor's transaction over every coin held, or why the coins do not pay for it. */
         private Signing sign(AnchorState current, AnchorRecord record) {
             if (current.coins().isEmpty()) {
-                return new Signing(null, "the anchor wallet " + components.address() + " has no coins: ops/emrsb anchor fund");
+                return new Signing(null, 0, "the anchor wallet " + components.address() + " has no coins: ops/emrsb anchor fund");
             }
+            long parentFee = current.parentFee(components.feeRate().satPerKvb());
             try {
                 return new Signing(components.sign(current.coins(), Hex.decode(record.getHash(), 32, "anchor hash"),
-                        current.parentFee(components.feeRate().satPerKvb())), null);
+                        parentFee), parentFee, null);
             } catch (InsufficientFundsException e) {
-                return new Signing(null, "the anchor wallet " + components.address() + " needs " + e.missing()
+                return new Signing(null, 0, "the anchor wallet " + components.address() + " needs " + e.missing()
                         + " more satoshi: " + e.getMessage());
             }
         }
 
-        /** The anchor is PREPARED with {@code signed}; the wallet now holds its change only. */
-        private void prepared(AnchorState current, AnchorRecord record, AnchorTransaction signed, long now, String how) {
+        /** The anchor is PREPARED with the signed transaction; the wallet now holds its change only. */
+        private void prepared(AnchorState current, AnchorRecord record, Signing signing, long now, String how) {
+            AnchorTransaction signed = signing.transaction();
+            long parentFee = signing.parentFee();
             int spent = current.coins().size();
-            long parentFee = current.parentFee(components.feeRate().satPerKvb());
             current.spentAllInto(signed.change(), components.feeRate().satPerKvb(), signed.size());
             record.setStatus(AnchorStatus.PREPARED);
             record.setTx(ByteBuffer.wrap(signed.transaction().toBytes()));
@@ -422,8 +424,11 @@ public final class AnchorTopology {
         return record.getWallet() + "/" + record.getSequence();
     }
 
-    /** A signed anchor transaction, or (transaction null) why the coins do not pay for one. */
-    private record Signing(AnchorTransaction transaction, String shortfall) {
+    /**
+     * A signed anchor transaction and the share of its fee that pays for its parent, or (transaction null)
+     * why the coins do not pay for one.
+     */
+    private record Signing(AnchorTransaction transaction, long parentFee, String shortfall) {
     }
 
     /** {@code <chain:10>/<height:19>/<hash hex>}: the store iterates in leaf order. */

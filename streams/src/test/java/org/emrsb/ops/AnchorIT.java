@@ -17,16 +17,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -114,18 +110,7 @@ class AnchorIT {
         if (reader != null) {
             reader.close();
         }
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", LedgerRecords.BOOTSTRAP))) {
-            Set<String> ours = admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
-                    .filter(name -> name.startsWith(applicationId + "-")).collect(Collectors.toSet());
-            if (!ours.isEmpty()) {
-                admin.deleteTopics(ours).all().get(30, TimeUnit.SECONDS);
-            }
-            try {
-                admin.deleteConsumerGroups(List.of(applicationId)).all().get(30, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                // a group a killed process did not leave expires with the broker's offset retention
-            }
-        }
+        TestApplications.forget(applicationId, List.of(applicationId));
     }
 
     @Test
@@ -306,17 +291,7 @@ class AnchorIT {
 
     /** This application's groups start at the current end of their inputs, as if deployed just now. */
     private void startInputsAtTheirEnd() throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", LedgerRecords.BOOTSTRAP))) {
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            for (String topic : List.of(Topics.LEDGER_BLOCKS, Topics.ANCHOR_INPUT)) {
-                admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions()
-                        .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-            }
-            Map<TopicPartition, OffsetAndMetadata> ends = new HashMap<>();
-            admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS)
-                    .forEach((partition, end) -> ends.put(partition, new OffsetAndMetadata(end.offset())));
-            admin.alterConsumerGroupOffsets(applicationId, ends).all().get(30, TimeUnit.SECONDS);
-        }
+        TestApplications.startAtEnd(applicationId, Topics.LEDGER_BLOCKS, Topics.ANCHOR_INPUT);
     }
 
     // --- output

@@ -19,17 +19,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.emrsb.app.EnrolmentAccess;
@@ -418,54 +412,23 @@ class LedgerIT {
     }
 
     /**
-     * Commits this test's groups' offsets on the record topics at their current end, as if the
-     * application had been deployed just now: the shared topics hold every earlier run's records, and
-     * a new application id would otherwise start from the earliest (streams' auto.offset.reset) and
-     * work through all of them (refusing them: they are not its alliance's) before this test's own.
+     * This test's groups start on the record topics at their current end (TestApplications.startAtEnd): a
+     * new application id would otherwise work through every earlier run's records (refusing them: they
+     * are not its alliance's) before this test's own.
      */
     private void startRecordInputsAtTheirEnd() throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", LedgerRecords.BOOTSTRAP))) {
-            admin.alterConsumerGroupOffsets(applicationId, endOffsets(admin, Topics.INTAKE, Topics.MASKED))
-                    .all().get(30, TimeUnit.SECONDS);
-            admin.alterConsumerGroupOffsets(applicationId + "-delegates", endOffsets(admin, Topics.OFFLOADED,
-                    Topics.LEDGER_VERDICTS)).all().get(30, TimeUnit.SECONDS);
-        }
+        TestApplications.startAtEnd(applicationId, Topics.INTAKE, Topics.MASKED);
+        TestApplications.startAtEnd(applicationId + "-delegates", Topics.OFFLOADED, Topics.LEDGER_VERDICTS);
     }
 
     /** The same for the monitor's group on ledger.tx and ledger.blocks (once, before its first start). */
     private void startMonitorInputsAtTheirEnd() throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", LedgerRecords.BOOTSTRAP))) {
-            admin.alterConsumerGroupOffsets(monitorApplicationId, endOffsets(admin, Topics.LEDGER_TX, Topics.LEDGER_BLOCKS))
-                    .all().get(30, TimeUnit.SECONDS);
-        }
-    }
-
-    private static Map<TopicPartition, OffsetAndMetadata> endOffsets(Admin admin, String... topics) throws Exception {
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        for (TopicDescription topic : admin.describeTopics(List.of(topics)).allTopicNames().get(30, TimeUnit.SECONDS).values()) {
-            topic.partitions().forEach(p -> latest.put(new TopicPartition(topic.name(), p.partition()), OffsetSpec.latest()));
-        }
-        Map<TopicPartition, OffsetAndMetadata> ends = new HashMap<>();
-        admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS)
-                .forEach((partition, end) -> ends.put(partition, new OffsetAndMetadata(end.offset())));
-        return ends;
+        TestApplications.startAtEnd(monitorApplicationId, Topics.LEDGER_TX, Topics.LEDGER_BLOCKS);
     }
 
     /** Drops the groups and internal topics (changelogs) of this test's application ids, which no one else uses. */
     private void deleteGroupsAndInternalTopics() throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", LedgerRecords.BOOTSTRAP))) {
-            Set<String> ours = admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
-                    .filter(name -> name.startsWith(applicationId + "-")).collect(Collectors.toSet());
-            if (!ours.isEmpty()) {
-                admin.deleteTopics(ours).all().get(30, TimeUnit.SECONDS);
-            }
-            try {
-                admin.deleteConsumerGroups(List.of(applicationId, applicationId + "-delegates", monitorApplicationId)).all()
-                        .get(30, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                // a group a process did not leave cleanly expires with the broker's offset retention
-            }
-        }
+        TestApplications.forget(applicationId, List.of(applicationId, applicationId + "-delegates", monitorApplicationId));
     }
 
     // --- waiting and checking

@@ -42,7 +42,7 @@ public record AnchorTransaction(BitcoinTransaction transaction, List<SpendableOu
 
     /** The txid in RPC display order. */
     public String displayTxid() {
-        return Hex.encode(DoubleSha256.reverse(txid()));
+        return transaction.displayTxid();
     }
 
     /** The serialised transaction's size in bytes, which is its virtual size (no witness). */

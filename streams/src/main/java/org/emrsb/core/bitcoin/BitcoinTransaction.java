@@ -136,6 +136,11 @@ public record BitcoinTransaction(int version, List<Input> inputs, List<Output> o
         return DoubleSha256.hash(toBytes());
     }
 
+    /** The txid in display order, as bitcoind's RPC and block explorers print it. */
+    public String displayTxid() {
+        return org.emrsb.core.crypto.Hex.encode(DoubleSha256.reverse(txid()));
+    }
+
     /** Whether some output's script is exactly {@code OP_RETURN 0x20 <data>}. */
     public boolean hasOpReturnOf(byte[] data) {
         return outputs.stream().anyMatch(o -> o.isOpReturnOf(data));

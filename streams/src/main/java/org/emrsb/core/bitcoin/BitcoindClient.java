@@ -131,7 +131,7 @@ public final class BitcoindClient implements BlockHashLookup {
      * @throws BitcoindRpcException if the node refuses it (-25, -26, -22 ...)
      */
     public BroadcastResult sendRawTransaction(BitcoinTransaction transaction) throws IOException {
-        String txid = Hex.encode(DoubleSha256.reverse(transaction.txid()));
+        String txid = transaction.displayTxid();
         JsonNode result;
         try {
             result = call("sendrawtransaction", Hex.encode(transaction.toBytes()));

@@ -94,6 +94,13 @@ public record ProofBundle(String format, String authorityKey, TransactionPart tr
             Objects.requireNonNull(header, "header");
             Objects.requireNonNull(hash, "hash");
         }
+
+        /** The part for {@code header} and the block hash's inclusion {@code proof} in its tree. */
+        public static AnchorPart of(AnchorHeader header, InclusionProof proof) {
+            byte[] bytes = header.toBytes();
+            return new AnchorPart(header.sequence(), Hex.encode(bytes), Hex.encode(Sha256.hash(bytes)),
+                    proof.leafIndex(), proof.treeSize(), hexes(proof.path()));
+        }
     }
 
     /**
@@ -110,6 +117,24 @@ public record ProofBundle(String format, String authorityKey, TransactionPart tr
             Objects.requireNonNull(blockHash, "blockHash");
             Objects.requireNonNull(header, "header");
         }
+
+        /**
+         * The part for transaction {@code tx} (its serialisation without witness data) at {@code txIndex}
+         * of the block with the 80-byte {@code header}, its Merkle {@code branch} from the transaction up.
+         */
+        public static BitcoinPart of(BitcoinNetwork network, byte[] tx, long txIndex, List<byte[]> branch, long height,
+                byte[] header) {
+            return new BitcoinPart(network.id(), Hex.encode(tx), Hex.encode(DoubleSha256.hash(tx)), txIndex,
+                    hexes(branch), Hex.encode(DoubleSha256.hash(header)), height, Hex.encode(header));
+        }
+    }
+
+    /** The bundle with the {@code anchor} part and, when not null, the {@code bitcoin} part. */
+    public ProofBundle withAnchoring(AnchorPart anchor, BitcoinPart bitcoin) {
+        if (block == null) {
+            throw new IllegalStateException("an anchor part needs the block part before it");
+        }
+        return new ProofBundle(format, authorityKey, transaction, block, anchor, bitcoin);
     }
 
     public ProofBundle {
@@ -411,9 +436,7 @@ public record ProofBundle(String format, String authorityKey, TransactionPart tr
 
         /** The anchor covering the block, with the block hash's inclusion proof in the anchor tree. */
         public Builder anchor(AnchorHeader header, InclusionProof proof) {
-            byte[] bytes = header.toBytes();
-            this.anchor = new AnchorPart(header.sequence(), Hex.encode(bytes), Hex.encode(Sha256.hash(bytes)),
-                    proof.leafIndex(), proof.treeSize(), hexes(proof.path()));
+            this.anchor = AnchorPart.of(header, proof);
             return this;
         }
 
@@ -426,8 +449,7 @@ public record ProofBundle(String format, String authorityKey, TransactionPart tr
          */
         public Builder bitcoin(BitcoinNetwork network, byte[] tx, long txIndex, List<byte[]> branch, long height,
                 byte[] header) {
-            this.bitcoin = new BitcoinPart(network.id(), Hex.encode(tx), Hex.encode(DoubleSha256.hash(tx)), txIndex,
-                    hexes(branch), Hex.encode(DoubleSha256.hash(header)), height, Hex.encode(header));
+            this.bitcoin = BitcoinPart.of(network, tx, txIndex, branch, height, header);
             return this;
         }
 
@@ -445,9 +467,9 @@ public record ProofBundle(String format, String authorityKey, TransactionPart tr
             }
             return new ProofBundle(FORMAT, authority.toString(), transaction, block, anchor, bitcoin);
         }
+    }
 
-        private static List<String> hexes(List<byte[]> values) {
-            return values.stream().map(Hex::encode).toList();
-        }
+    private static List<String> hexes(List<byte[]> values) {
+        return values.stream().map(Hex::encode).toList();
     }
 }
