@@ -294,10 +294,6 @@ final class AnchorBroadcaster implements Runnable, AutoCloseable {
         return failure;
     }
 
-    boolean awaitDone(Duration timeout) throws InterruptedException {
-        return done.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-    }
-
     @Override
     public void close() {
         closed.set(true);

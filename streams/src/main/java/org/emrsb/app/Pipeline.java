@@ -88,12 +88,13 @@ final class Pipeline implements AutoCloseable {
         }
         Topics topics = config.topics();
         Topology topology = new Topology();
-        if (roles.equals(EnumSet.of(StageRole.ANCHOR))) {
-            return anchorTopology(config, topology, topics); // anchors blocks; judges no member
+        // every stage but the anchor stage judges members, so only then is the authority required
+        boolean judgesMembers = !EnumSet.of(StageRole.ANCHOR).containsAll(roles);
+        VerifyingKey authority = judgesMembers ? GatewaySettings.authority(config) : null;
+        if (judgesMembers) {
+            MembersGlobalStore.addTo(topology, topics,
+                    AvroSerdes.<MemberCertificate>registry(config.registry(), false).deserializer(), authority);
         }
-        VerifyingKey authority = GatewaySettings.authority(config);
-        MembersGlobalStore.addTo(topology, topics,
-                AvroSerdes.<MemberCertificate>registry(config.registry(), false).deserializer(), authority);
         if (roles.contains(StageRole.GATEWAY)) {
             GatewaySettings gateway = GatewaySettings.load(config);
             GatewayTopology.build(topology, topics, new GatewayTopology.Components(
@@ -168,7 +169,7 @@ final class Pipeline implements AutoCloseable {
         return builder.build();
     }
 
-    private static Topology anchorTopology(EmrsbConfig config, Topology topology, Topics topics) {
+    private static void anchorTopology(EmrsbConfig config, Topology topology, Topics topics) {
         AnchorSettings anchor = AnchorSettings.load(config);
         AnchorTopology.build(topology, topics, new AnchorTopology.Components(
                 AvroSerdes.registry(config.registry(), false), AvroSerdes.registry(config.registry(), false),
@@ -176,7 +177,6 @@ final class Pipeline implements AutoCloseable {
                 anchor.key(), anchor.network(), anchor.feeRate(), anchor.interval(),
                 config.string("governance.authority-key").isEmpty() ? java.util.Optional.empty()
                         : java.util.Optional.of(GatewaySettings.authority(config))));
-        return topology;
     }
 
     /** The IPFS node's client, from ipfs.api and ipfs.timeout. */
