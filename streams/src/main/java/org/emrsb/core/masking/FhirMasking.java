@@ -116,6 +116,9 @@ public final class FhirMasking {
 
         Walk(boolean check, ObjectNode original) {
             this.check = check;
+            if (check) {
+                return; // the check reads no patient: it looks for ids and references that are no pseudonym
+            }
             String type = original.get("resourceType").textValue();
             containedPatients(original);
             for (JsonNode entry : original.path("entry")) {
@@ -333,8 +336,8 @@ public final class FhirMasking {
                 return apply(rule, value, type, path);
             }
             if (value instanceof ObjectNode object) {
-                String patient = FhirTypes.REFERENCE.equals(type) ? referencedPatient(object, name.equals("subject")
-                        || name.equals("patient")) : null;
+                String patient = !check && FhirTypes.REFERENCE.equals(type)
+                        ? referencedPatient(object, name.equals("subject") || name.equals("patient")) : null;
                 object(object, type != null ? type : parentType + "." + name, path);
                 if (FhirTypes.REFERENCE.equals(type)) {
                     reference(object, patient, path);
@@ -461,7 +464,7 @@ public final class FhirMasking {
                 return false;
             }
             if (type.equals("Bundle.entry") && name.equals("fullUrl") && value.isTextual()) {
-                String key = bundlePatients.get(value.textValue());
+                String key = check ? null : bundlePatients.get(value.textValue());
                 if (check) {
                     checkUrl(value.textValue(), path);
                 } else if (key != null) {
