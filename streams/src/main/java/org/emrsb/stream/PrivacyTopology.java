@@ -241,8 +241,7 @@ public final class PrivacyTopology {
                     long start = Long.parseLong(entry.key.substring(0, 19));
                     String policy = entry.key.substring(20, slash);
                     if (tally != null && (start != tallyWindow || !policy.equals(tallyPolicy))) {
-                        publish(tally.report(tallyWindow, tallyWindow + window, components.quasiIdentifiers().names(),
-                                tallyPolicy), now);
+                        publish(tally, tallyWindow, tallyPolicy, now);
                         tally = null;
                     }
                     if (tally == null) {
@@ -256,23 +255,23 @@ public final class PrivacyTopology {
                 }
             }
             if (tally != null) {
-                publish(tally.report(tallyWindow, tallyWindow + window, components.quasiIdentifiers().names(),
-                        tallyPolicy), now);
+                publish(tally, tallyWindow, tallyPolicy, now);
             }
             done.forEach(counts::delete);
             Long closed = counts.get(CLOSED);
             if (closed != null && closed == current - window && !lastReported) {
-                publish(new ClassTally(components.k()).report(current - window, current,
-                        components.quasiIdentifiers().names(), null), now);
+                publish(new ClassTally(components.k()), current - window, null, now);
             }
             if (closed == null || closed < current) {
                 counts.put(CLOSED, current);
             }
         }
 
-        private void publish(KAnonymityReport report, long now) {
-            context.forward(new Record<>(report.policyId() == null ? "" : report.policyId(), toAvro(report, now), now,
-                    new RecordHeaders()));
+        /** Reports the tally of the window that starts at {@code start}; {@code policy} null for an empty one. */
+        private void publish(ClassTally tally, long start, String policy, long now) {
+            KAnonymityReport report = tally.report(start, start + window, components.quasiIdentifiers().names(),
+                    policy);
+            context.forward(new Record<>(policy == null ? "" : policy, toAvro(report, now), now, new RecordHeaders()));
         }
     }
 

@@ -116,6 +116,9 @@ public final class FhirMasking {
 
         Walk(boolean check, ObjectNode original) {
             this.check = check;
+            if (check) {
+                return; // the check reads no patient: it looks for ids and references that are no pseudonym
+            }
             String type = original.get("resourceType").textValue();
             containedPatients(original);
             for (JsonNode entry : original.path("entry")) {
@@ -333,8 +336,8 @@ public final class FhirMasking {
                 return apply(rule, value, type, path);
             }
             if (value instanceof ObjectNode object) {
-                String patient = FhirTypes.REFERENCE.equals(type) ? referencedPatient(object, name.equals("subject")
-                        || name.equals("patient")) : null;
+                String patient = !check && FhirTypes.REFERENCE.equals(type)
+                        ? referencedPatient(object, name.equals("subject") || name.equals("patient")) : null;
                 object(object, type != null ? type : parentType + "." + name, path);
                 if (FhirTypes.REFERENCE.equals(type)) {
                     reference(object, patient, path);
@@ -425,11 +428,8 @@ public final class FhirMasking {
             JsonNode r = reference.get("reference");
             String text = r != null && r.isTextual() ? r.textValue() : null;
             if (check) {
-                if (text != null) {
-                    Matcher m = PATIENT_REF.matcher(text);
-                    if (m.find() && !PSEUDONYM.matcher(m.group(1)).matches()) {
-                        found(resourceType + "." + path, "a reference to a Patient that is not a pseudonym");
-                    }
+                if (text != null && namesUnpseudonymisedPatient(text)) {
+                    found(resourceType + "." + path, "a reference to a Patient that is not a pseudonym");
                 }
                 return;
             }
@@ -445,8 +445,7 @@ public final class FhirMasking {
             } else if (text.startsWith("#")) {
                 rewritten = "#" + p;
             } else {
-                Matcher m = PATIENT_REF.matcher(text);
-                rewritten = m.find() ? text.substring(0, m.start(1)) + p : "Patient/" + p;
+                rewritten = Objects.requireNonNullElse(withPatientId(text, p), "Patient/" + p);
             }
             reference.put("reference", rewritten);
             labels |= PSEUDED;
@@ -461,15 +460,14 @@ public final class FhirMasking {
                 return false;
             }
             if (type.equals("Bundle.entry") && name.equals("fullUrl") && value.isTextual()) {
-                String key = bundlePatients.get(value.textValue());
+                String key = check ? null : bundlePatients.get(value.textValue());
                 if (check) {
                     checkUrl(value.textValue(), path);
                 } else if (key != null) {
                     String text = value.textValue();
                     String p = pseudonym(key);
-                    Matcher m = PATIENT_REF.matcher(text);
-                    node.put(name, text.startsWith("urn:") ? uuidUrn(p)
-                            : m.find() ? text.substring(0, m.start(1)) + p : uuidUrn(p));
+                    String named = text.startsWith("urn:") ? null : withPatientId(text, p);
+                    node.put(name, named != null ? named : uuidUrn(p));
                     labels |= PSEUDED;
                 }
                 return true;
@@ -516,8 +514,7 @@ public final class FhirMasking {
         }
 
         private void checkUrl(String text, String path) {
-            Matcher m = PATIENT_REF.matcher(text);
-            if (m.find() && !PSEUDONYM.matcher(m.group(1)).matches()) {
+            if (namesUnpseudonymisedPatient(text)) {
                 found("Bundle." + path, "a Patient url that is not a pseudonym");
             }
         }
@@ -527,6 +524,18 @@ public final class FhirMasking {
                 leak = where + ": " + what;
             }
         }
+    }
+
+    /** {@code text} with the Patient id it names ({@link #PATIENT_REF}) replaced by {@code id}; null if none. */
+    private static String withPatientId(String text, String id) {
+        Matcher m = PATIENT_REF.matcher(text);
+        return m.find() ? text.substring(0, m.start(1)) + id : null;
+    }
+
+    /** Whether {@code text} names a Patient ({@link #PATIENT_REF}) by an id that is not a pseudonym. */
+    private static boolean namesUnpseudonymisedPatient(String text) {
+        Matcher m = PATIENT_REF.matcher(text);
+        return m.find() && !PSEUDONYM.matcher(m.group(1)).matches();
     }
 
     /** A urn:uuid made of a pseudonym's first 128 bits (version 8, RFC 9562 variant). */

@@ -103,24 +103,10 @@ final class FhirRuleSet {
 
     private static Rule rule(JsonNode node, int number, String source, Path baseDir, MaskingKeys keys)
             throws PolicyException {
-        if (!(node instanceof ObjectNode object)) {
-            throw new PolicyException(source + ": fhir rule " + number + ": a rule is an object with 'path' and 'rule'",
-                    number, null, null);
-        }
-        JsonNode pathNode = object.get("path");
-        if (pathNode == null || !pathNode.isTextual()) {
-            throw new PolicyException(source + ": fhir rule " + number + ": 'path' is required (such as "
-                    + "'Patient.name', 'HumanName', 'Address.line' or \"extension('http://...')\")", number, null, null);
-        }
-        String path = pathNode.textValue();
-        JsonNode typeNode = object.get("rule");
-        String type = typeNode != null && typeNode.isTextual() ? typeNode.textValue() : null;
-        if (type == null) {
-            throw new PolicyException(source + ": fhir rule " + number + " (path '" + path + "'): 'rule' is required: "
-                    + String.join(", ", MaskingPolicy.RULE_TYPES), number, path, null);
-        }
-        RuleSpec spec = new RuleSpec(source, number, path, type, object, baseDir, keys, "fhir rule", "path");
-        if (object.has("validate")) {
+        RuleSpec spec = RuleSpec.read(node, number, source, baseDir, keys, "fhir rule", "path",
+                "(such as 'Patient.name', 'HumanName', 'Address.line' or \"extension('http://...')\")");
+        String path = spec.field;
+        if (spec.node.has("validate")) {
             throw spec.error("'validate' is for flat records only");
         }
         Kind kind;

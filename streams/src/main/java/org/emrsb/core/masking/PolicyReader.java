@@ -195,23 +195,9 @@ final class PolicyReader {
 
     private static Entry rule(JsonNode node, int number, String source, Path baseDir, MaskingKeys keys)
             throws PolicyException {
-        if (!(node instanceof ObjectNode object)) {
-            throw new PolicyException(source + ": rule " + number + ": a rule is an object with 'field' and 'rule'",
-                    number, null, null);
-        }
-        JsonNode fieldNode = object.get("field");
-        if (fieldNode == null || !fieldNode.isTextual()) {
-            throw new PolicyException(source + ": rule " + number + ": 'field' is required (a path such as "
-                    + "'name' or 'contacts[*].phone')", number, null, null);
-        }
-        String field = fieldNode.textValue();
-        JsonNode typeNode = object.get("rule");
-        String type = typeNode != null && typeNode.isTextual() ? typeNode.textValue() : null;
-        if (type == null) {
-            throw new PolicyException(source + ": rule " + number + " (field '" + field + "'): 'rule' is required: "
-                    + String.join(", ", MaskingPolicy.RULE_TYPES), number, field, null);
-        }
-        RuleSpec spec = new RuleSpec(source, number, field, type, object, baseDir, keys);
+        RuleSpec spec = RuleSpec.read(node, number, source, baseDir, keys, "rule", "field",
+                "(a path such as 'name' or 'contacts[*].phone')");
+        String field = spec.field;
         FieldPath path;
         try {
             path = FieldPath.parse(field);
@@ -220,7 +206,7 @@ final class PolicyReader {
         }
         FieldRule rule = transformation(spec);
         boolean validate = false;
-        JsonNode v = object.get("validate");
+        JsonNode v = spec.node.get("validate");
         if (v != null && !v.isNull()) {
             if (!v.isTextual() || !v.textValue().equals("resident-id")) {
                 throw spec.error("'validate' must be 'resident-id'");

@@ -31,12 +31,8 @@ final class RuleSpec {
     /** The key that names what the rule applies to: "field", or "path" for FHIR rules. */
     final String fieldKey;
 
-    RuleSpec(String source, int number, String field, String type, ObjectNode node, Path baseDir, MaskingKeys keys) {
-        this(source, number, field, type, node, baseDir, keys, "rule", "field");
-    }
-
-    RuleSpec(String source, int number, String field, String type, ObjectNode node, Path baseDir, MaskingKeys keys,
-            String what, String fieldKey) {
+    private RuleSpec(String source, int number, String field, String type, ObjectNode node, Path baseDir,
+            MaskingKeys keys, String what, String fieldKey) {
         this.what = what;
         this.fieldKey = fieldKey;
         if (!fieldKey.equals("field")) {
@@ -50,6 +46,31 @@ final class RuleSpec {
         this.node = node;
         this.baseDir = baseDir;
         this.keys = keys;
+    }
+
+    /**
+     * Starts reading rule {@code number}, the part flat and FHIR rules share: {@code node} must be an
+     * object with a string {@code fieldKey} ({@code example} ends the error when it is missing) and a
+     * string {@code rule}.
+     */
+    static RuleSpec read(JsonNode node, int number, String source, Path baseDir, MaskingKeys keys, String what,
+            String fieldKey, String example) throws PolicyException {
+        if (!(node instanceof ObjectNode object)) {
+            throw new PolicyException(source + ": " + what + " " + number + ": a rule is an object with '" + fieldKey
+                    + "' and 'rule'", number, null, null);
+        }
+        JsonNode fieldNode = object.get(fieldKey);
+        if (fieldNode == null || !fieldNode.isTextual()) {
+            throw new PolicyException(source + ": " + what + " " + number + ": '" + fieldKey + "' is required "
+                    + example, number, null, null);
+        }
+        String field = fieldNode.textValue();
+        JsonNode typeNode = object.get("rule");
+        if (typeNode == null || !typeNode.isTextual()) {
+            throw new PolicyException(source + ": " + what + " " + number + " (" + fieldKey + " '" + field
+                    + "'): 'rule' is required: " + String.join(", ", MaskingPolicy.RULE_TYPES), number, field, null);
+        }
+        return new RuleSpec(source, number, field, typeNode.textValue(), object, baseDir, keys, what, fieldKey);
     }
 
     PolicyException error(String problem) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -70,6 +71,20 @@ public final class QuasiIdentifiers {
      * @throws CanonicalJsonException when the body is not I-JSON
      */
     public String classText(byte[] maskedBody) {
+        return new String(classBytes(maskedBody), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The equivalence-class key of a masked body: {@link Sha256#hex} (which hashes its argument) of the
+     * SHA-256 of {@link #classText}'s UTF-8, hashed from the canonical bytes without a round trip through
+     * a String. Same exceptions as {@link #classText}.
+     */
+    public String classKey(byte[] maskedBody) {
+        return Sha256.hex(Sha256.hash(classBytes(maskedBody)));
+    }
+
+    /** {@link #classText} as canonical JSON bytes (UTF-8). */
+    private byte[] classBytes(byte[] maskedBody) {
         JsonNode root = CanonicalJson.parse(maskedBody);
         if (!(root instanceof ObjectNode object)) {
             throw new NotAnObjectException();
@@ -81,12 +96,7 @@ public final class QuasiIdentifiers {
                 values.set(path.text(), value);
             }
         }
-        return new String(CanonicalJson.canonicalize(values), java.nio.charset.StandardCharsets.UTF_8);
-    }
-
-    /** The equivalence-class key of a masked body: lowercase hex SHA-256 of {@link #classText}. */
-    public String classKey(byte[] maskedBody) {
-        return Sha256.hex(Sha256.hash(classText(maskedBody).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        return CanonicalJson.canonicalize(values);
     }
 
     /** A masked body that is JSON but not an object. */

@@ -4,9 +4,9 @@ import java.io.ByteArrayOutputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import org.emrsb.core.crypto.Hex;
 import org.emrsb.core.format.Sha256;
 
 /**
@@ -45,7 +45,7 @@ public final class OtsTimestamp {
     /** Marks a fork in the timestamp tree; EMRSB never writes one. */
     static final int TAG_FORK = 0xff;
     /** The 8-byte tag of {@code BitcoinBlockHeaderAttestation}. */
-    static final byte[] BITCOIN_ATTESTATION = HexFormat.of().parseHex("0588960d73d71901");
+    static final byte[] BITCOIN_ATTESTATION = Hex.decode("0588960d73d71901", "the Bitcoin attestation tag");
     /** The largest argument, message and result of an operation. */
     public static final int MAX_LENGTH = 4096;
     /** The largest attestation payload the library reads. */
@@ -93,7 +93,7 @@ public final class OtsTimestamp {
 
         @Override
         public String toString() {
-            return name + " " + HexFormat.of().formatHex(arg);
+            return name + " " + Hex.encode(arg);
         }
     }
 
@@ -369,7 +369,7 @@ public final class OtsTimestamp {
 
     @Override
     public String toString() {
-        return "OtsTimestamp(sha256 " + HexFormat.of().formatHex(fileDigest) + ", " + ops.size()
+        return "OtsTimestamp(sha256 " + Hex.encode(fileDigest) + ", " + ops.size()
                 + " operations, Bitcoin block " + bitcoinHeight + ")";
     }
 }
